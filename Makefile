@@ -1,0 +1,48 @@
+# The two commands a newcomer needs: `make run` and `make test` (see README.md).
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+REGIONS ?= 61.05
+HOST ?= 127.0.0.1:8000
+
+.PHONY: run test setup migrate demo messages check bench clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet ".[dev]"
+	touch $@
+
+setup: $(VENV)/.installed
+
+migrate: setup
+	@mkdir -p var
+	$(PY) manage.py migrate --noinput
+
+demo: migrate
+	$(PY) manage.py load_regions $(REGIONS)
+	$(PY) manage.py seed_demo
+
+## Run the app on SQLite (var/koperasi.sqlite3) with Sintang's regions and demo data.
+run: demo
+	@echo "Koperasi Registry: http://$(HOST)/  (Ctrl-C to stop)"
+	$(PY) manage.py runserver $(HOST)
+
+## Run the whole test suite (DATABASE_URL picks PostgreSQL; SQLite by default).
+test: setup
+	@mkdir -p var
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+## Rebuild the English catalogue after changing translatable strings.
+messages: setup
+	$(PY) manage.py makemessages -l en --ignore=.venv --ignore=staticfiles
+	$(PY) manage.py compilemessages -l en --ignore=.venv
+
+check: setup
+	$(PY) manage.py makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=koperasi_registry.settings.production \
+	  SECRET_KEY=check-deploy-only-$(shell date +%s)-0123456789abcdefghijklmnopqrstuvwxyz \
+	  ALLOWED_HOSTS=koperasi.example.go.id $(PY) manage.py check --deploy --fail-level WARNING
+
+clean:
+	rm -rf $(VENV) var staticfiles

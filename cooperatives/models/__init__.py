@@ -1,0 +1,3 @@
+from .regions import District, Regency, Village
+
+__all__ = ["District", "Regency", "Village"]

@@ -1,0 +1,28 @@
+from django.conf import settings
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from . import access
+
+# (label, URL name, roles that see it). Pages are added here as they are built.
+NAVIGATION = [
+    (_("Beranda"), "dashboard", access.ROLES),
+]
+
+
+def shell(request):
+    """Values the base layout needs: the office, the user's roles, the menu."""
+    user = getattr(request, "user", None)
+    roles = access.user_roles(user) if user is not None else set()
+    menu = [
+        {"label": label, "url": reverse(name), "active": request.path == reverse(name)}
+        for label, name, allowed in NAVIGATION
+        if roles & set(allowed)
+    ]
+    return {
+        "office_name": settings.OFFICE_NAME,
+        "office_regency_code": settings.OFFICE_REGENCY_CODE,
+        "user_roles": sorted(roles),
+        "is_admin_role": access.ADMIN in roles,
+        "menu": menu,
+    }

@@ -1,0 +1,18 @@
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from .dashboard.views import DashboardView
+
+admin.site.site_header = settings.OFFICE_NAME
+admin.site.site_title = "Koperasi Registry"
+
+urlpatterns = [
+    path("", DashboardView.as_view(), name="dashboard"),
+    path("accounts/", include("django.contrib.auth.urls")),
+    # The language switch works on the login page too.
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("admin/", admin.site.urls),
+]
