@@ -147,3 +147,11 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }
+
+# RAT rules (domain brief sections 4 and 5). Deadlines are month-day in the year after
+# the book year (SE Deputi 1/2025: primer 30 April, sekunder 30 June). A cooperative with
+# a RAT within the window (book years, counting the reference year) is at least
+# "kurang aktif".
+RAT_DEADLINE_PRIMER = env_str("RAT_DEADLINE_PRIMER", "04-30")
+RAT_DEADLINE_SEKUNDER = env_str("RAT_DEADLINE_SEKUNDER", "06-30")
+RAT_STATUS_WINDOW = env_int("RAT_STATUS_WINDOW", 3)

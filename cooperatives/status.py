@@ -1,0 +1,111 @@
+"""The product's status rule (domain brief section 5) as pure functions.
+
+A cooperative is *Aktif* when it held its RAT for the reference book year (the latest
+book year whose reporting deadline has passed), *Kurang aktif* when it missed that one but
+held one within the window (default 3 book years, counting the reference year), *Tidak
+aktif* when it held none within the window, and *Baru* when it was founded after the
+reference book year began, so no RAT is due yet. Dissolution states are set by staff.
+
+The same rule, as SQL, is ``CooperativeQuerySet.with_status``; a parametrised test proves
+that both agree at every boundary.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from .choices import Bentuk, Lifecycle, Status
+
+
+@dataclass(frozen=True)
+class StatusRules:
+    """Deadlines (month, day in the year after the book year) and the window, from settings."""
+
+    primer_deadline: tuple[int, int] = (4, 30)
+    sekunder_deadline: tuple[int, int] = (6, 30)
+    window: int = 3
+
+    @classmethod
+    def from_settings(cls) -> "StatusRules":
+        return cls(
+            primer_deadline=_month_day(settings.RAT_DEADLINE_PRIMER),
+            sekunder_deadline=_month_day(settings.RAT_DEADLINE_SEKUNDER),
+            window=settings.RAT_STATUS_WINDOW,
+        )
+
+    def deadline(self, *, book_year: int, bentuk: str) -> datetime.date:
+        month, day = self.sekunder_deadline if bentuk == Bentuk.SEKUNDER else self.primer_deadline
+        return datetime.date(book_year + 1, month, day)
+
+    def reference_year(self, *, today: datetime.date, bentuk: str) -> int:
+        """The latest book year whose deadline has passed (the day itself still counts)."""
+        last_book_year = today.year - 1
+        if today > self.deadline(book_year=last_book_year, bentuk=bentuk):
+            return last_book_year
+        return last_book_year - 1
+
+
+def _month_day(value: str) -> tuple[int, int]:
+    month, day = (int(part) for part in value.split("-"))
+    datetime.date(2001, month, day)  # validates
+    return month, day
+
+
+def cooperative_status(
+    *,
+    founded: datetime.date | None,
+    last_rat_year: int | None,
+    reference_year: int,
+    window: int,
+    lifecycle: str = Lifecycle.BERJALAN,
+) -> Status:
+    if lifecycle == Lifecycle.DIBUBARKAN:
+        return Status.DIBUBARKAN
+    if lifecycle == Lifecycle.PEMBUBARAN:
+        return Status.PEMBUBARAN
+    if last_rat_year is not None and last_rat_year >= reference_year:
+        return Status.AKTIF
+    if founded is not None and founded > datetime.date(reference_year, 1, 1):
+        return Status.BARU
+    if last_rat_year is not None and last_rat_year > reference_year - window:
+        return Status.KURANG_AKTIF
+    return Status.TIDAK_AKTIF
+
+
+def status_reason(
+    *,
+    status: str,
+    founded: datetime.date | None,
+    last_rat_year: int | None,
+    reference_year: int,
+    window: int,
+) -> str:
+    """One sentence that explains a status, e.g. "RAT terakhir: tahun buku 2021"."""
+    last = (
+        _("RAT terakhir: tahun buku %(year)s") % {"year": last_rat_year}
+        if last_rat_year
+        else _("Belum pernah melaporkan RAT")
+    )
+    if status == Status.AKTIF:
+        return _("%(last)s; tahun buku acuan %(ref)s sudah RAT.") % {"last": last, "ref": reference_year}
+    if status == Status.BARU:
+        return _("Didirikan %(date)s, setelah awal tahun buku acuan %(ref)s: RAT belum wajib.") % {
+            "date": founded.strftime("%d/%m/%Y") if founded else "?",
+            "ref": reference_year,
+        }
+    if status == Status.KURANG_AKTIF:
+        return _("%(last)s; belum RAT untuk tahun buku acuan %(ref)s, tetapi masih dalam %(n)s tahun terakhir.") % {
+            "last": last,
+            "ref": reference_year,
+            "n": window,
+        }
+    if status == Status.TIDAK_AKTIF:
+        return _("%(last)s; tidak ada RAT dalam %(n)s tahun buku terakhir (%(first)s–%(ref)s).") % {
+            "last": last,
+            "n": window,
+            "first": reference_year - window + 1,
+            "ref": reference_year,
+        }
+    return _("Ditetapkan oleh dinas dengan SK.")
