@@ -134,3 +134,12 @@ def test_english_can_be_switched_on(client, staf):
     html = client.get(reverse("login")).content.decode()
     assert 'lang="en"' in html
     assert "Sign in" in html
+
+
+@pytest.mark.parametrize("villages", [3, 30])
+def test_home_page_query_count_is_constant(client_as, staf, sintang, django_assert_max_num_queries, villages):
+    from tests.query_budgets import QUERY_BUDGETS
+
+    client = client_as(staf)
+    with django_assert_max_num_queries(QUERY_BUDGETS["dashboard"]):
+        assert client.get(reverse("dashboard")).status_code == 200
