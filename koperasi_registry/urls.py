@@ -11,6 +11,8 @@ admin.site.site_title = "Koperasi Registry"
 
 urlpatterns = [
     path("", DashboardView.as_view(), name="dashboard"),
+    path("koperasi/", include("cooperatives.urls")),
+    path("pendampingan/", include("assistants.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     # The language switch works on the login page too.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),

@@ -1,6 +1,8 @@
 """Demo data for a Sintang office: one user per role, then (as the apps grow) the
 office's cooperatives, filings, assessments and visits. Idempotent."""
 
+from importlib import import_module
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
@@ -33,12 +35,20 @@ def seed_users() -> list[tuple[str, str]]:
     return created
 
 
+# Each app seeds its own part, in this order: ``seed(stdout)`` functions, each idempotent.
+SEEDERS: list[str] = [
+]
+
+
 class Command(BaseCommand):
     help = "Isi data demo (pengguna per peran) untuk kantor contoh Kabupaten Sintang."
 
     @transaction.atomic
     def handle(self, *args, **options):
         users = seed_users()
+        for dotted in SEEDERS:
+            module_name, function_name = dotted.rsplit(".", 1)
+            getattr(import_module(module_name), function_name)(stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS("Data demo siap."))
         self.stdout.write(f"Masuk di http://127.0.0.1:8000/accounts/login/ dengan kata sandi '{DEMO_PASSWORD}':")
         for username, role in users:
