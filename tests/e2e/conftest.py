@@ -47,7 +47,8 @@ def open_page(browser, live_server):
     contexts = []
 
     def open_(viewport=PHONE):
-        context = browser.new_context(viewport=viewport, locale="id-ID", timezone_id="Asia/Jakarta")
+        # An English browser, as on many office PCs: the app must still speak Indonesian.
+        context = browser.new_context(viewport=viewport, locale="en-US", timezone_id="Asia/Jakarta")
         contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(10_000)

@@ -147,3 +147,9 @@ def test_home_page_query_count_does_not_grow_with_regions(client_as, staf, djang
     load_regions(["61.05"])  # 14 kecamatan, 406 villages
     with django_assert_max_num_queries(QUERY_BUDGETS["dashboard"]):
         assert client.get(reverse("dashboard")).status_code == 200
+
+
+def test_an_english_browser_still_gets_bahasa_indonesia(client):
+    html = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert 'lang="id"' in html
+    assert "Masuk" in html
