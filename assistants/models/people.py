@@ -1,18 +1,18 @@
-"""Business assistants (pendamping) and their assigned cooperatives.
-
-Visits, follow-ups, targets, programmes and proposals are added by issue 4.
-"""
+"""Business assistants (pendamping) and their assigned cooperatives."""
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from cooperatives.models import Cooperative
 from cooperatives.models.cooperatives import phone_validator
+
+from ..querysets import AssignmentQuerySet, BusinessAssistantQuerySet
 
 
 class BusinessAssistant(models.Model):
@@ -27,6 +27,7 @@ class BusinessAssistant(models.Model):
     is_active = models.BooleanField(_("aktif"), default=True)
 
     history = HistoricalRecords()
+    objects = BusinessAssistantQuerySet.as_manager()
 
     class Meta:
         ordering = ["user__first_name", "user__last_name", "user__username"]
@@ -42,15 +43,12 @@ class BusinessAssistant(models.Model):
     def __str__(self):
         return self.user.get_full_name() or self.user.username
 
+    def get_absolute_url(self):
+        return reverse("assistants:assistant_detail", args=[self.pk])
+
     def clean(self):
         if self.contract_start and self.contract_end and self.contract_end < self.contract_start:
             raise ValidationError({"contract_end": _("Akhir kontrak tidak boleh sebelum awalnya.")})
-
-
-class AssignmentQuerySet(models.QuerySet):
-    def current(self, on=None):
-        on = on or timezone.localdate()
-        return self.filter(Q(end_date__isnull=True) | Q(end_date__gte=on), start_date__lte=on)
 
 
 class Assignment(models.Model):

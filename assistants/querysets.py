@@ -1,0 +1,84 @@
+"""Query building blocks: role scope (``visible_to``) and rules as SQL expressions."""
+
+import datetime
+
+from django.db import models
+from django.db.models import BooleanField, Case, Q, Value, When
+from django.utils import timezone
+
+from koperasi_registry import access
+
+from .choices import FollowUpStatus
+
+
+def _visible_cooperatives(user):
+    from cooperatives.models import Cooperative
+
+    return Cooperative.objects.visible_to(user)
+
+
+class AssignmentQuerySet(models.QuerySet):
+    def current(self, on=None):
+        on = on or timezone.localdate()
+        return self.filter(Q(end_date__isnull=True) | Q(end_date__gte=on), start_date__lte=on)
+
+
+class BusinessAssistantQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Office roles see every assistant; a Pendamping only their own record."""
+        if access.has_office_scope(user):
+            return self
+        if access.has_role(user, access.PENDAMPING):
+            return self.filter(user=user)
+        return self.none()
+
+
+class CoachingVisitQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Visits to the cooperatives ``user`` may see (a Pendamping: currently assigned)."""
+        return self.filter(cooperative__in=_visible_cooperatives(user).values("pk"))
+
+    def editable_by(self, user):
+        """Staf and Admin edit every visible visit; a Pendamping only visits they logged."""
+        visible = self.visible_to(user)
+        if access.has_role(user, access.ADMIN, access.STAF):
+            return visible
+        if access.has_role(user, access.PENDAMPING):
+            return visible.filter(created_by=user)
+        return self.none()
+
+
+def overdue_expression(*, today: datetime.date):
+    """``rules.followup_is_overdue`` as SQL."""
+    return Case(
+        When(Q(status=FollowUpStatus.OPEN, due_date__lt=today), then=Value(True)),
+        default=Value(False),
+        output_field=BooleanField(),
+    )
+
+
+class FollowUpQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(visit__cooperative__in=_visible_cooperatives(user).values("pk"))
+
+    def open(self):
+        return self.filter(status=FollowUpStatus.OPEN)
+
+    def overdue(self, *, today: datetime.date | None = None):
+        return self.filter(status=FollowUpStatus.OPEN, due_date__lt=today or timezone.localdate())
+
+    def with_overdue(self, *, today: datetime.date | None = None):
+        return self.annotate(is_overdue=overdue_expression(today=today or timezone.localdate()))
+
+
+class CooperativeScopedQuerySet(models.QuerySet):
+    """For rows that hang off one cooperative (financing proposals)."""
+
+    def visible_to(self, user):
+        return self.filter(cooperative__in=_visible_cooperatives(user).values("pk"))
+
+
+class ProgrammeQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Programmes are office-wide: the office roles see them all, nobody else any."""
+        return self if access.has_office_scope(user) else self.none()
