@@ -4,13 +4,13 @@ import datetime
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Case, Q, Value, When
+from django.db.models import Case, Count, FilteredRelation, Q, Value, When
 from django.utils import timezone
 
 from koperasi_registry import access
 
 from .choices import Bentuk, Lifecycle, Status
-from .status import StatusRules
+from .status import DUE_COMPLIANCE, Compliance, StatusRules
 
 
 def status_expression(*, today: datetime.date | None = None, rules: StatusRules | None = None):
@@ -30,6 +30,25 @@ def status_expression(*, today: datetime.date | None = None, rules: StatusRules 
             When(is_bentuk & Q(last_rat_year__gt=ref - rules.window), then=Value(Status.KURANG_AKTIF)),
         ]
     return Case(*whens, default=Value(Status.TIDAK_AKTIF), output_field=models.CharField())
+
+
+def compliance_expression(*, book_year: int, rules: StatusRules | None = None):
+    """``status.rat_compliance`` as a SQL ``CASE``; needs the ``rat_of_year`` relation
+    that ``CooperativeQuerySet.with_rat_compliance`` adds (at most one filing a year)."""
+    rules = rules or StatusRules.from_settings()
+    not_due = Q(founded_on__gt=datetime.date(book_year, 1, 1))
+    on_time = Q(pk__in=[])
+    for bentuk in Bentuk.values:
+        deadline = rules.deadline(book_year=book_year, bentuk=bentuk)
+        not_due |= Q(bentuk=bentuk) & ~Q(lifecycle=Lifecycle.BERJALAN) & Q(dissolution_decree_date__lte=deadline)
+        on_time |= Q(bentuk=bentuk, rat_of_year__reported_on__lte=deadline)
+    return Case(
+        When(not_due, then=Value(Compliance.NOT_DUE)),
+        When(rat_of_year__id__isnull=True, then=Value(Compliance.NOT_FILED)),
+        When(on_time, then=Value(Compliance.ON_TIME)),
+        default=Value(Compliance.LATE),
+        output_field=models.CharField(),
+    )
 
 
 class CooperativeQuerySet(models.QuerySet):
@@ -54,3 +73,20 @@ class CooperativeQuerySet(models.QuerySet):
 
     def with_status(self, *, today: datetime.date | None = None):
         return self.annotate(status=status_expression(today=today))
+
+    def with_rat_compliance(self, *, book_year: int, rules: StatusRules | None = None):
+        """Annotate ``rat_compliance`` (a ``status.Compliance`` value) for one book year,
+        through a LEFT JOIN on that year's filing (unique per cooperative and year)."""
+        return self.annotate(
+            rat_of_year=FilteredRelation("rat_filings", condition=Q(rat_filings__book_year=book_year)),
+            rat_compliance=compliance_expression(book_year=book_year, rules=rules),
+        )
+
+    def rat_compliance_counts(self, *, book_year: int, rules: StatusRules | None = None) -> dict:
+        """``{due, on_time, late, not_filed}`` for one book year, in one aggregate query."""
+        return self.with_rat_compliance(book_year=book_year, rules=rules).aggregate(
+            due=Count("pk", filter=Q(rat_compliance__in=DUE_COMPLIANCE)),
+            on_time=Count("pk", filter=Q(rat_compliance=Compliance.ON_TIME)),
+            late=Count("pk", filter=Q(rat_compliance=Compliance.LATE)),
+            not_filed=Count("pk", filter=Q(rat_compliance=Compliance.NOT_FILED)),
+        )

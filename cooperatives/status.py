@@ -14,7 +14,9 @@ import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db import models
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .choices import Bentuk, Lifecycle, Status
 
@@ -109,3 +111,53 @@ def status_reason(
             "ref": reference_year,
         }
     return _("Ditetapkan oleh dinas dengan SK.")
+
+
+class Compliance(models.TextChoices):
+    """RAT compliance of one cooperative for one book year (domain brief section 5)."""
+
+    NOT_DUE = "not_due", gettext_lazy("Belum/tidak wajib")
+    ON_TIME = "on_time", gettext_lazy("Tepat waktu")
+    LATE = "late", gettext_lazy("Terlambat")
+    NOT_FILED = "not_filed", gettext_lazy("Belum RAT")
+
+
+DUE_COMPLIANCE = (Compliance.ON_TIME, Compliance.LATE, Compliance.NOT_FILED)
+
+
+def rat_due(
+    *,
+    founded: datetime.date | None,
+    lifecycle: str,
+    dissolved_on: datetime.date | None,
+    book_year: int,
+    deadline: datetime.date,
+) -> bool:
+    """Was a RAT owed for ``book_year``? Only by cooperatives that existed for the whole
+    book year (founded on or before 1 January, or founding date unknown) and were not
+    dissolved (decree dated) on or before that year's reporting deadline."""
+    if founded is not None and founded > datetime.date(book_year, 1, 1):
+        return False
+    if lifecycle != Lifecycle.BERJALAN and dissolved_on is not None and dissolved_on <= deadline:
+        return False
+    return True
+
+
+def rat_compliance(
+    *,
+    founded: datetime.date | None,
+    lifecycle: str,
+    dissolved_on: datetime.date | None,
+    bentuk: str,
+    book_year: int,
+    reported_on: datetime.date | None,
+    rules: StatusRules,
+) -> Compliance:
+    """On time, late or not filed for a due cooperative (``reported_on`` None: no filing);
+    on time means reported to the office on or before the deadline for its bentuk."""
+    deadline = rules.deadline(book_year=book_year, bentuk=bentuk)
+    if not rat_due(founded=founded, lifecycle=lifecycle, dissolved_on=dissolved_on, book_year=book_year, deadline=deadline):
+        return Compliance.NOT_DUE
+    if reported_on is None:
+        return Compliance.NOT_FILED
+    return Compliance.ON_TIME if reported_on <= deadline else Compliance.LATE

@@ -7,6 +7,8 @@ from . import access
 # (label, URL name, roles that see it). Pages are added here as they are built.
 NAVIGATION = [
     (_("Beranda"), "dashboard", access.ROLES),
+    (_("Koperasi"), "cooperatives:cooperative_list", access.ROLES),
+    (_("RAT terlambat"), "cooperatives:rat_overdue", (access.ADMIN, access.KABID, access.STAF)),
 ]
 
 

@@ -1,0 +1,95 @@
+"""Filters for the registry lists (django-filter)."""
+
+import django_filters
+from django import forms
+from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
+
+from .choices import Bentuk, Jenis, Status
+from .forms import VillageChoiceField
+from .models import Cooperative, Kelompok, RatFiling
+from .selectors import office_districts, office_villages
+from .status import DUE_COMPLIANCE, Compliance
+
+YES_NO = [("", _("Semua")), ("true", _("Ya")), ("false", _("Tidak"))]
+DUE = "due"
+COMPLIANCE_CHOICES = [(DUE, _("Wajib RAT")), *[(c.value, c.label) for c in DUE_COMPLIANCE]]
+
+
+def _districts(request):
+    return office_districts()
+
+
+def _villages(request):
+    return office_villages()
+
+
+class VillageFilter(django_filters.ModelChoiceFilter):
+    field_class = VillageChoiceField
+
+
+class CooperativeFilterForm(forms.Form):
+    def clean(self):
+        data = super().clean()
+        if (data.get("rat_filed") is not None or data.get("rat_compliance")) and not data.get("rat_year"):
+            self.add_error("rat_year", _("Isi tahun buku untuk saringan RAT."))
+        return data
+
+
+class CooperativeFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label=_("Cari"), widget=forms.TextInput(
+        attrs={"placeholder": _("Nama, NIK atau kode dinas"), "type": "search"}
+    ))
+    district = django_filters.ModelChoiceFilter(
+        field_name="village__district", queryset=_districts, label=_("Kecamatan"), empty_label=_("Semua")
+    )
+    village = VillageFilter(queryset=_villages, label=_("Desa/kelurahan"), empty_label=_("Semua"))
+    status = django_filters.MultipleChoiceFilter(
+        choices=Status.choices, label=_("Status"), widget=forms.SelectMultiple(attrs={"size": 3})
+    )
+    jenis = django_filters.ChoiceFilter(choices=Jenis.choices, label=_("Jenis"), empty_label=_("Semua"))
+    bentuk = django_filters.ChoiceFilter(choices=Bentuk.choices, label=_("Bentuk"), empty_label=_("Semua"))
+    kelompok = django_filters.ModelChoiceFilter(
+        queryset=Kelompok.objects.order_by("name"), label=_("Kelompok"), empty_label=_("Semua")
+    )
+    is_merah_putih = django_filters.BooleanFilter(label=_("Merah Putih"), widget=forms.Select(choices=YES_NO))
+    is_syariah = django_filters.BooleanFilter(label=_("Syariah"), widget=forms.Select(choices=YES_NO))
+    rat_year = django_filters.NumberFilter(
+        method="no_op", label=_("Tahun buku RAT"), min_value=1945, max_value=2100,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    rat_filed = django_filters.BooleanFilter(
+        method="filter_rat_filed", label=_("Sudah RAT untuk tahun buku itu"), widget=forms.Select(choices=YES_NO)
+    )
+    rat_compliance = django_filters.ChoiceFilter(
+        method="filter_rat_compliance", choices=COMPLIANCE_CHOICES, label=_("Kepatuhan RAT tahun buku itu"),
+        empty_label=_("Semua"),
+    )
+
+    class Meta:
+        model = Cooperative
+        form = CooperativeFilterForm
+        fields = []
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(name__icontains=value) | Q(nik__icontains=value) | Q(office_code__icontains=value)
+        )
+
+    def no_op(self, queryset, name, value):
+        return queryset  # read by the RAT filters below
+
+    def filter_rat_filed(self, queryset, name, value):
+        year = self.form.cleaned_data.get("rat_year")
+        filed = Exists(RatFiling.objects.filter(cooperative=OuterRef("pk"), book_year=year))
+        return queryset.filter(filed if value else ~filed)
+
+    def filter_rat_compliance(self, queryset, name, value):
+        year = self.form.cleaned_data.get("rat_year")
+        queryset = queryset.with_rat_compliance(book_year=int(year))
+        if value == DUE:
+            return queryset.filter(rat_compliance__in=DUE_COMPLIANCE)
+        return queryset.filter(rat_compliance=Compliance(value))

@@ -1,0 +1,206 @@
+"""Forms for the registry: the cooperative profile and a RAT filing with its attachments."""
+
+import re
+from decimal import Decimal, InvalidOperation
+from itertools import groupby
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.forms.models import ModelChoiceIterator
+from django.utils.translation import gettext_lazy as _
+
+from koperasi_registry.uploads import FileCheck
+
+from .models import Cooperative, Kelompok, RatAttachment, RatFiling, Village
+from .selectors import office_villages
+
+
+class GroupedVillageIterator(ModelChoiceIterator):
+    """Villages grouped by kecamatan (``<optgroup>``), in one query."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for district, villages in groupby(self.queryset, key=lambda village: village.district):
+            yield (district.name, [self.choice(village) for village in villages])
+
+
+class VillageChoiceField(forms.ModelChoiceField):
+    """A select of the office's desa/kelurahan, grouped by kecamatan."""
+
+    iterator = GroupedVillageIterator
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class RupiahField(forms.DecimalField):
+    """Rupiah as typed in Indonesia: ``Rp1.500.000``, ``1.500.000,50`` or plain ``1500000``."""
+
+    GROUPED = re.compile(r"^-?\d{1,3}(\.\d{3})+(,\d{1,2})?$")
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal"}))
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            text = value.strip().replace(" ", "").replace("\u00a0", "")
+            text = re.sub(r"^(-?)Rp\.?", r"\1", text, flags=re.IGNORECASE)
+            if self.GROUPED.match(text):
+                text = text.replace(".", "").replace(",", ".")
+            elif re.fullmatch(r"-?\d+,\d{1,2}", text):
+                text = text.replace(",", ".")
+            try:
+                Decimal(text or "0")
+            except InvalidOperation:
+                raise ValidationError(_("Tulis jumlah rupiah, mis. 1.500.000."), code="invalid")
+            value = text
+        return super().to_python(value)
+
+
+class CooperativeForm(forms.ModelForm):
+    village = VillageChoiceField(queryset=Village.objects.none(), label=_("desa/kelurahan"))
+
+    class Meta:
+        model = Cooperative
+        fields = [
+            "name",
+            "nik",
+            "office_code",
+            "jenis",
+            "bentuk",
+            "kelompok",
+            "is_syariah",
+            "is_merah_putih",
+            "village",
+            "address",
+            "latitude",
+            "longitude",
+            "founded_on",
+            "legal_entity_number",
+            "legal_entity_date",
+            "legal_entity_authority",
+            "chair_name",
+            "secretary_name",
+            "treasurer_name",
+            "supervisor_names",
+            "manager_name",
+            "phone",
+            "lifecycle",
+            "dissolution_decree_number",
+            "dissolution_decree_date",
+        ]
+        widgets = {
+            "founded_on": DateInput(),
+            "legal_entity_date": DateInput(),
+            "dissolution_decree_date": DateInput(),
+            "phone": forms.TextInput(attrs={"inputmode": "tel"}),
+        }
+        help_texts = {
+            "lifecycle": _("Hanya untuk pembubaran; isi nomor dan tanggal SK-nya."),
+        }
+
+    # Sections of the form page: (title, field names).
+    SECTIONS = [
+        (_("Identitas"), ["name", "nik", "office_code", "jenis", "bentuk", "kelompok", "is_syariah", "is_merah_putih"]),
+        (_("Alamat"), ["village", "address", "latitude", "longitude"]),
+        (_("Badan hukum"), ["founded_on", "legal_entity_number", "legal_entity_date", "legal_entity_authority"]),
+        (_("Pengurus dan pengawas"), ["chair_name", "secretary_name", "treasurer_name", "supervisor_names", "manager_name", "phone"]),
+        (_("Pembubaran"), ["lifecycle", "dissolution_decree_number", "dissolution_decree_date"]),
+    ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kelompok"].queryset = Kelompok.objects.order_by("name")
+        self.fields["village"].queryset = office_villages()
+
+    def sections(self):
+        return [(title, [self[name] for name in names]) for title, names in self.SECTIONS]
+
+
+class RatFilingForm(forms.ModelForm):
+    """All RAT fields (domain brief section 4); the cooperative comes from the URL."""
+
+    class Meta:
+        model = RatFiling
+        fields = [
+            "book_year",
+            "rat_date",
+            "reported_on",
+            "members_male",
+            "members_female",
+            "pengurus_count",
+            "pengawas_count",
+            "managers_male",
+            "managers_female",
+            "employees_male",
+            "employees_female",
+            "modal_sendiri",
+            "modal_luar",
+            "total_aset",
+            "volume_usaha",
+            "shu",
+            "notes",
+        ]
+        widgets = {
+            "rat_date": DateInput(),
+            "reported_on": DateInput(),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+        field_classes = {name: RupiahField for name in ("modal_sendiri", "modal_luar", "total_aset", "volume_usaha", "shu")}
+
+    SECTIONS = [
+        (_("RAT"), ["book_year", "rat_date", "reported_on"]),
+        (_("Anggota, pengurus dan karyawan"), [
+            "members_male", "members_female", "pengurus_count", "pengawas_count",
+            "managers_male", "managers_female", "employees_male", "employees_female",
+        ]),
+        (_("Keuangan (Rupiah)"), ["modal_sendiri", "modal_luar", "total_aset", "volume_usaha", "shu"]),
+        (_("Catatan"), ["notes"]),
+    ]
+
+    def __init__(self, *args, cooperative, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.cooperative = cooperative
+        for name in ("members_male", "members_female", "pengurus_count", "pengawas_count",
+                     "managers_male", "managers_female", "employees_male", "employees_female", "book_year"):
+            self.fields[name].widget.attrs.setdefault("inputmode", "numeric")
+
+    def clean_book_year(self):
+        year = self.cleaned_data["book_year"]
+        duplicate = (
+            RatFiling.objects.filter(cooperative_id=self.instance.cooperative_id, book_year=year)
+            .exclude(pk=self.instance.pk)
+            .exists()
+        )
+        if duplicate:
+            raise ValidationError(
+                _("RAT tahun buku %(year)s untuk koperasi ini sudah dicatat. Ubah laporan yang ada."),
+                code="duplicate",
+                params={"year": year},
+            )
+        return year
+
+    def sections(self):
+        return [(title, [self[name] for name in names]) for title, names in self.SECTIONS]
+
+
+class RatAttachmentForm(forms.ModelForm):
+    class Meta:
+        model = RatAttachment
+        fields = ["kind", "file"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].validators.append(FileCheck())
+        self.fields["file"].widget.attrs["accept"] = ".pdf,.jpg,.jpeg,.png,.xlsx,.xls,.docx,.doc"
+
+
+RatAttachmentFormSet = forms.inlineformset_factory(
+    RatFiling, RatAttachment, form=RatAttachmentForm, extra=2, can_delete=True, max_num=20, validate_max=True
+)

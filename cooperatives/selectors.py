@@ -1,0 +1,225 @@
+"""Reads for the registry pages: every one starts from ``visible_to(user)``."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .choices import Lifecycle, Status
+from .models import Cooperative, District, Kelompok, RatAttachment, RatFiling, Village
+from .status import StatusRules, status_reason
+
+
+def cooperative_list(*, user, today: datetime.date | None = None):
+    """The cooperatives ``user`` may see, with the derived ``status`` and what list columns
+    show (village, kecamatan, kelompok) joined in."""
+    return (
+        Cooperative.objects.visible_to(user)
+        .with_status(today=today)
+        .select_related("village__district", "kelompok")
+    )
+
+
+def rat_overdue_list(*, user, today: datetime.date | None = None):
+    """Cooperatives that owe the RAT of their reference book year: not dissolved, not Baru,
+    and without a filing for that year (their status is Kurang aktif or Tidak aktif)."""
+    return cooperative_list(user=user, today=today).filter(
+        lifecycle=Lifecycle.BERJALAN, status__in=[Status.KURANG_AKTIF, Status.TIDAK_AKTIF]
+    )
+
+
+def cooperative_get(*, user, pk, today: datetime.date | None = None) -> Cooperative:
+    """One cooperative ``user`` may see (404 otherwise), with its status."""
+    return get_object_or_404(cooperative_list(user=user, today=today), pk=pk)
+
+
+def ratfiling_get(*, user, pk) -> RatFiling:
+    """One RAT filing of a cooperative ``user`` may see (404 otherwise)."""
+    return get_object_or_404(
+        RatFiling.objects.select_related("cooperative").filter(
+            cooperative__in=Cooperative.objects.visible_to(user).values("pk")
+        ),
+        pk=pk,
+    )
+
+
+def explain_status(cooperative: Cooperative, *, rules: StatusRules | None = None, today=None) -> str:
+    """The reason for an annotated cooperative's ``status`` ("RAT terakhir: tahun buku 2021 ...")."""
+    rules = rules or StatusRules.from_settings()
+    today = today or timezone.localdate()
+    return status_reason(
+        status=cooperative.status,
+        founded=cooperative.founded_on,
+        last_rat_year=cooperative.last_rat_year,
+        reference_year=rules.reference_year(today=today, bentuk=cooperative.bentuk),
+        window=rules.window,
+    )
+
+
+@dataclass
+class TimelineRow:
+    book_year: int
+    deadline: datetime.date
+    filing: RatFiling | None = None
+    attachments: list = field(default_factory=list)
+
+    @property
+    def on_time(self) -> bool | None:
+        if self.filing is None:
+            return None
+        return self.filing.reported_on <= self.deadline
+
+
+def rat_timeline(*, cooperative: Cooperative, rules: StatusRules | None = None, today=None) -> list[TimelineRow]:
+    """One row per book year, newest first: every filing (with attachments, two queries in
+    all) plus the due years inside the status window that have none."""
+    rules = rules or StatusRules.from_settings()
+    today = today or timezone.localdate()
+    filings = list(
+        RatFiling.objects.filter(cooperative=cooperative)
+        .order_by("-book_year")
+        .prefetch_related(Prefetch("attachments", queryset=RatAttachment.objects.order_by("kind", "pk")))
+    )
+    by_year = {filing.book_year: filing for filing in filings}
+    reference = rules.reference_year(today=today, bentuk=cooperative.bentuk)
+    years = set(by_year)
+    if cooperative.lifecycle == Lifecycle.BERJALAN:
+        first_due = reference - rules.window + 1
+        if cooperative.founded_on:
+            # The first book year it existed for in full (founded on 1 January counts).
+            founded = cooperative.founded_on
+            first_due = max(first_due, founded.year if (founded.month, founded.day) == (1, 1) else founded.year + 1)
+        years |= set(range(first_due, reference + 1))
+    return [
+        TimelineRow(
+            book_year=year,
+            deadline=rules.deadline(book_year=year, bentuk=cooperative.bentuk),
+            filing=by_year.get(year),
+            attachments=list(by_year[year].attachments.all()) if year in by_year else [],
+        )
+        for year in sorted(years, reverse=True)
+    ]
+
+
+@dataclass
+class HistoryEntry:
+    when: datetime.datetime
+    user: object
+    action: str  # "+", "~", "-"
+    subject: str
+    changes: list  # (field label, old, new)
+    model: type = Cooperative
+
+
+def _display(model, name, value, lookups):
+    field_ = model._meta.get_field(name)
+    if value is None or value == "":
+        return "–"
+    if field_.choices:
+        return dict(field_.flatchoices).get(value, value)
+    if field_.is_relation:
+        return lookups.get(name, {}).get(value, f"#{value}")
+    if isinstance(value, bool):
+        return _("Ya") if value else _("Tidak")
+    if isinstance(value, datetime.date):
+        return value.strftime("%d/%m/%Y")
+    return str(value)
+
+
+def _diffs(records, model, excluded, subject):
+    """Entries from one object's history records (newest first): each against the one before."""
+    entries = []
+    for newer, older in zip(records, records[1:] + [None]):
+        if older is None or newer.history_type != "~":
+            changes = []
+        else:
+            delta = newer.diff_against(older, excluded_fields=excluded)
+            changes = [(change.field, change.old, change.new) for change in delta.changes]
+            if not changes:
+                continue
+        entries.append(
+            HistoryEntry(
+                when=newer.history_date,
+                user=newer.history_user,
+                action=newer.history_type,
+                subject=subject(newer),
+                changes=changes,
+                model=model,
+            )
+        )
+    return entries
+
+
+def cooperative_history(*, cooperative: Cooperative, limit: int = 100) -> list[HistoryEntry]:
+    """Who changed what and when, for the cooperative and its RAT filings, newest first.
+
+    A fixed number of queries: the two history tables (users joined) and one lookup each
+    for the kelompok and village names that appear in the changes.
+    """
+    excluded = ["created_at", "updated_at"]
+    coop_records = list(
+        Cooperative.history.filter(id=cooperative.pk)
+        .select_related("history_user")
+        .order_by("-history_date", "-history_id")[: limit + 1]
+    )
+    filing_records = list(
+        RatFiling.history.filter(cooperative_id=cooperative.pk)
+        .select_related("history_user")
+        .order_by("id", "-history_date", "-history_id")
+    )
+    entries = _diffs(coop_records, Cooperative, excluded, lambda record: _("Profil"))
+    by_filing: dict[int, list] = {}
+    for record in filing_records:
+        by_filing.setdefault(record.id, []).append(record)
+    for records in by_filing.values():
+        entries += _diffs(records, RatFiling, excluded, lambda record: _("RAT tahun buku %(year)s") % {"year": record.book_year})
+
+    # Resolve the foreign keys that appear in changes, one query per model.
+    wanted = {"village": set(), "kelompok": set()}
+    for entry in entries:
+        for name, old, new in entry.changes:
+            if name in wanted:
+                wanted[name] |= {old, new} - {None}
+    lookups = {
+        "village": {v.pk: str(v) for v in Village.objects.filter(pk__in=wanted["village"])} if wanted["village"] else {},
+        "kelompok": {k.pk: str(k) for k in Kelompok.objects.filter(pk__in=wanted["kelompok"])} if wanted["kelompok"] else {},
+    }
+    for entry in entries:
+        model = entry.model
+        entry.changes = [
+            (
+                str(model._meta.get_field(name).verbose_name),
+                _display(model, name, old, lookups),
+                _display(model, name, new, lookups),
+            )
+            for name, old, new in entry.changes
+        ]
+    entries.sort(key=lambda entry: entry.when, reverse=True)
+    return entries[:limit]
+
+
+def rat_compliance(*, book_year: int, user, district=None, rules: StatusRules | None = None) -> dict:
+    """RAT compliance for one book year among the cooperatives ``user`` sees (optionally one
+    kecamatan): ``{due, on_time, late, not_filed}``, in one aggregate query."""
+    cooperatives = Cooperative.objects.visible_to(user)
+    if district is not None:
+        cooperatives = cooperatives.filter(village__district=district)
+    return cooperatives.rat_compliance_counts(book_year=book_year, rules=rules)
+
+
+def office_districts():
+    """The kecamatan of the office's kabupaten, for filters and forms."""
+    return District.objects.in_regency(settings.OFFICE_REGENCY_CODE).order_by("name")
+
+
+def office_villages():
+    """The office's villages, with their kecamatan, ordered for a grouped select."""
+    return (
+        Village.objects.in_regency(settings.OFFICE_REGENCY_CODE)
+        .select_related("district")
+        .order_by("district__name", "name")
+    )

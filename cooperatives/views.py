@@ -1,0 +1,270 @@
+"""Registry pages: the cooperative list, profile, forms, RAT filings, overdue list, compliance."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.contrib.messages.views import SuccessMessageMixin
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.shortcuts import redirect
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import CreateView, DetailView, TemplateView, UpdateView
+
+from koperasi_registry import access
+from koperasi_registry.access import RoleRequiredMixin
+from koperasi_registry.views import FilteredTableView
+
+from . import selectors
+from .filtersets import DUE, CooperativeFilterSet
+from .forms import CooperativeForm, RatAttachmentFormSet, RatFilingForm
+from .models import RatFiling
+from .services import rat_filing_save
+from .status import Compliance, StatusRules
+from .tables import CooperativeTable, status_badge
+
+OFFICE_ROLES = (access.ADMIN, access.KABID, access.STAF)
+
+
+class CooperativeListView(RoleRequiredMixin, FilteredTableView):
+    filterset_class = CooperativeFilterSet
+    table_class = CooperativeTable
+    template_name = "cooperatives/cooperative_list.html"
+    title = gettext_lazy("Koperasi")
+    add_url_name = "cooperatives:cooperative_add"
+    add_permission = "cooperatives.add_cooperative"
+    export_name = "koperasi"
+
+    def get_queryset(self):
+        return selectors.cooperative_list(user=self.request.user)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(show_compliance=access.has_role(self.request.user, *OFFICE_ROLES), **kwargs)
+
+
+class RatOverdueListView(RoleRequiredMixin, FilteredTableView):
+    """Cooperatives that have not filed the RAT of their reference book year."""
+
+    allowed_roles = OFFICE_ROLES
+    filterset_class = CooperativeFilterSet
+    table_class = CooperativeTable
+    template_name = "cooperatives/rat_overdue.html"
+    title = gettext_lazy("RAT terlambat")
+    export_name = "rat-terlambat"
+
+    def get_queryset(self):
+        return selectors.rat_overdue_list(user=self.request.user)
+
+    def get_context_data(self, **kwargs):
+        rules = StatusRules.from_settings()
+        today = timezone.localdate()
+        return super().get_context_data(
+            reference_years={
+                _("primer"): rules.reference_year(today=today, bentuk="primer"),
+                _("sekunder"): rules.reference_year(today=today, bentuk="sekunder"),
+            },
+            **kwargs,
+        )
+
+
+class CooperativeDetailView(RoleRequiredMixin, DetailView):
+    template_name = "cooperatives/cooperative_detail.html"
+    context_object_name = "cooperative"
+
+    def get_object(self, queryset=None):
+        return selectors.cooperative_get(user=self.request.user, pk=self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs):
+        cooperative = self.object
+        user = self.request.user
+        rules = StatusRules.from_settings()
+        reason = selectors.explain_status(cooperative, rules=rules)
+        return super().get_context_data(
+            title=cooperative.name,
+            status_badge=status_badge(cooperative.status, reason),
+            status_reason=reason,
+            timeline=selectors.rat_timeline(cooperative=cooperative, rules=rules),
+            history=selectors.cooperative_history(cooperative=cooperative),
+            can_edit=user.has_perm("cooperatives.change_cooperative"),
+            can_add_rat=user.has_perm("cooperatives.add_ratfiling"),
+            can_edit_rat=user.has_perm("cooperatives.change_ratfiling"),
+            health_template=_health_template(),
+            **kwargs,
+        )
+
+
+def _health_template():
+    """The health assessment history partial, once the health pages provide it."""
+    try:
+        return get_template("cooperatives/_health_history.html")
+    except TemplateDoesNotExist:
+        return None
+
+
+class CooperativeFormMixin(PermissionRequiredMixin, SuccessMessageMixin):
+    form_class = CooperativeForm
+    template_name = "cooperatives/cooperative_form.html"
+    raise_exception = True  # signed-in users without the permission get 403
+
+
+class CooperativeCreateView(CooperativeFormMixin, CreateView):
+    permission_required = "cooperatives.add_cooperative"
+    success_message = gettext_lazy("Koperasi %(name)s ditambahkan.")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            title=_("Tambah koperasi"), cancel_url=reverse("cooperatives:cooperative_list"), **kwargs
+        )
+
+
+class CooperativeUpdateView(CooperativeFormMixin, UpdateView):
+    permission_required = "cooperatives.change_cooperative"
+    success_message = gettext_lazy("Perubahan %(name)s disimpan.")
+
+    def get_object(self, queryset=None):
+        return selectors.cooperative_get(user=self.request.user, pk=self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            title=_("Ubah %(name)s") % {"name": self.object.name}, cancel_url=self.object.get_absolute_url(), **kwargs
+        )
+
+
+class RatFilingFormView(PermissionRequiredMixin, TemplateView):
+    """Add or edit a RAT filing with its attachments; saved through ``rat_filing_save``."""
+
+    template_name = "cooperatives/ratfiling_form.html"
+    raise_exception = True
+
+    @cached_property
+    def cooperative(self):
+        raise NotImplementedError
+
+    @cached_property
+    def filing(self):
+        raise NotImplementedError
+
+    def get_forms(self):
+        data = self.request.POST if self.request.method == "POST" else None
+        files = self.request.FILES if self.request.method == "POST" else None
+        initial = {}
+        if data is None and not self.filing.pk:
+            reference = StatusRules.from_settings().reference_year(today=timezone.localdate(), bentuk=self.cooperative.bentuk)
+            initial["book_year"] = self.request.GET.get("book_year") or reference
+        form = RatFilingForm(data, files, instance=self.filing, cooperative=self.cooperative, initial=initial)
+        formset = RatAttachmentFormSet(data, files, instance=self.filing, prefix="attachments")
+        return form, formset
+
+    def get(self, request, *args, **kwargs):
+        form, formset = self.get_forms()
+        return self.render_to_response(self.get_context_data(form=form, formset=formset))
+
+    def post(self, request, *args, **kwargs):
+        form, formset = self.get_forms()
+        if form.is_valid() and formset.is_valid():
+            try:
+                with transaction.atomic():
+                    filing = rat_filing_save(filing=form.save(commit=False))
+                    formset.instance = filing
+                    formset.save()
+            except ValidationError as error:
+                # A rule the form could not see (e.g. a filing saved meanwhile).
+                form.add_error(None, error)
+            except IntegrityError:
+                form.add_error("book_year", _("RAT tahun buku ini untuk koperasi ini sudah dicatat."))
+            else:
+                messages.success(request, _("RAT tahun buku %(year)s disimpan.") % {"year": filing.book_year})
+                return redirect(filing.get_absolute_url())
+        return self.render_to_response(self.get_context_data(form=form, formset=formset))
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            cooperative=self.cooperative,
+            cancel_url=self.cooperative.get_absolute_url(),
+            **kwargs,
+        )
+
+
+class RatFilingCreateView(RatFilingFormView):
+    permission_required = "cooperatives.add_ratfiling"
+
+    @cached_property
+    def cooperative(self):
+        return selectors.cooperative_get(user=self.request.user, pk=self.kwargs["pk"])
+
+    @cached_property
+    def filing(self):
+        return RatFiling(cooperative=self.cooperative)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(title=_("Catat RAT: %(name)s") % {"name": self.cooperative.name}, **kwargs)
+
+
+class RatFilingUpdateView(RatFilingFormView):
+    permission_required = "cooperatives.change_ratfiling"
+
+    @cached_property
+    def filing(self):
+        return selectors.ratfiling_get(user=self.request.user, pk=self.kwargs["pk"])
+
+    @cached_property
+    def cooperative(self):
+        return self.filing.cooperative
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            title=_("Ubah RAT tahun buku %(year)s: %(name)s") % {"year": self.filing.book_year, "name": self.cooperative.name},
+            **kwargs,
+        )
+
+
+class RatComplianceView(RoleRequiredMixin, TemplateView):
+    """RAT compliance for a book year (and optionally a kecamatan); each number links to the
+    list filtered to exactly those cooperatives."""
+
+    allowed_roles = OFFICE_ROLES
+    template_name = "cooperatives/rat_compliance.html"
+
+    def get_context_data(self, **kwargs):
+        rules = StatusRules.from_settings()
+        default_year = rules.reference_year(today=timezone.localdate(), bentuk="primer")
+        try:
+            year = int(self.request.GET.get("year", default_year))
+            if not 1945 <= year <= 2100:
+                raise ValueError
+        except ValueError:
+            year = default_year
+        districts = list(selectors.office_districts())
+        district = next((d for d in districts if str(d.pk) == self.request.GET.get("district")), None)
+        counts = selectors.rat_compliance(book_year=year, user=self.request.user, district=district, rules=rules)
+        base = f"{reverse('cooperatives:cooperative_list')}?rat_year={year}"
+        if district:
+            base += f"&district={district.pk}"
+        rows = [
+            ("due", _("Wajib RAT"), DUE),
+            ("on_time", Compliance.ON_TIME.label, Compliance.ON_TIME),
+            ("late", Compliance.LATE.label, Compliance.LATE),
+            ("not_filed", Compliance.NOT_FILED.label, Compliance.NOT_FILED),
+        ]
+        return super().get_context_data(
+            title=_("Kepatuhan RAT"),
+            year=year,
+            years=range(default_year + 1, default_year - 10, -1),
+            districts=districts,
+            district=district,
+            counts=counts,
+            panels=[
+                {"key": key, "label": label, "count": counts[key], "url": f"{base}&rat_compliance={value}"}
+                for key, label, value in rows
+            ],
+            deadlines={
+                "primer": rules.deadline(book_year=year, bentuk="primer"),
+                "sekunder": rules.deadline(book_year=year, bentuk="sekunder"),
+            },
+            **kwargs,
+        )
+
