@@ -37,6 +37,7 @@ def seed_users() -> list[tuple[str, str]]:
 
 # Each app seeds its own part, in this order: ``seed(stdout)`` functions, each idempotent.
 SEEDERS: list[str] = [
+    "cooperatives.demo.seed",
 ]
 
 
