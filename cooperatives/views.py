@@ -92,17 +92,21 @@ class CooperativeDetailView(RoleRequiredMixin, DetailView):
             can_edit=user.has_perm("cooperatives.change_cooperative"),
             can_add_rat=user.has_perm("cooperatives.add_ratfiling"),
             can_edit_rat=user.has_perm("cooperatives.change_ratfiling"),
-            health_template=_health_template(),
+            **_health_context(cooperative),
             **kwargs,
         )
 
 
-def _health_template():
-    """The health assessment history partial, once the health pages provide it."""
+def _health_context(cooperative) -> dict:
+    """The health assessment history (``cooperatives/_health_history.html`` and its selector,
+    from the health pages) for the ``{% block health %}`` slot; empty until they exist."""
     try:
-        return get_template("cooperatives/_health_history.html")
-    except TemplateDoesNotExist:
-        return None
+        from .health_selectors import assessment_history
+
+        template = get_template("cooperatives/_health_history.html")
+    except (ImportError, TemplateDoesNotExist):
+        return {"health_template": None}
+    return {"health_template": template, "health_history": assessment_history(cooperative=cooperative)}
 
 
 class CooperativeFormMixin(PermissionRequiredMixin, SuccessMessageMixin):

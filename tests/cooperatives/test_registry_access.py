@@ -1,0 +1,146 @@
+"""Who reaches which registry page: anonymous -> login, wrong role -> 403/404, right role -> 200."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from koperasi_registry import access
+from tests.factories import CooperativeFactory, RatFilingFactory
+
+pytestmark = pytest.mark.django_db
+
+ADMIN, KABID, STAF, PENDAMPING = access.ADMIN, access.KABID, access.STAF, access.PENDAMPING
+
+# URL name -> (argument kind, {role: expected status}) for a Pendamping without assignments.
+PAGES = {
+    "cooperative_list": (None, {ADMIN: 200, KABID: 200, STAF: 200, PENDAMPING: 200}),
+    "cooperative_detail": ("coop", {ADMIN: 200, KABID: 200, STAF: 200, PENDAMPING: 404}),
+    "cooperative_add": (None, {ADMIN: 200, KABID: 403, STAF: 200, PENDAMPING: 403}),
+    "cooperative_edit": ("coop", {ADMIN: 200, KABID: 403, STAF: 200, PENDAMPING: 403}),
+    "ratfiling_add": ("coop", {ADMIN: 200, KABID: 403, STAF: 200, PENDAMPING: 403}),
+    "ratfiling_edit": ("filing", {ADMIN: 200, KABID: 403, STAF: 200, PENDAMPING: 403}),
+    "rat_overdue": (None, {ADMIN: 200, KABID: 200, STAF: 200, PENDAMPING: 403}),
+    "rat_compliance": (None, {ADMIN: 200, KABID: 200, STAF: 200, PENDAMPING: 403}),
+}
+
+
+@pytest.fixture
+def coop(sintang):
+    return CooperativeFactory(name="Koperasi Sumber Rejeki")
+
+
+@pytest.fixture
+def filing(coop):
+    return RatFilingFactory(cooperative=coop, book_year=2023)
+
+
+def url_for(name, kind, coop, filing):
+    args = {None: [], "coop": [coop.pk], "filing": [filing.pk]}[kind]
+    return reverse(f"cooperatives:{name}", args=args)
+
+
+def assign(pendamping, cooperative, **dates):
+    from assistants.models import Assignment, BusinessAssistant
+
+    assistant, _ = BusinessAssistant.objects.get_or_create(user=pendamping)
+    return Assignment.objects.create(assistant=assistant, cooperative=cooperative, **dates)
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_anonymous_users_are_sent_to_login(client, coop, filing, name):
+    kind, _ = PAGES[name]
+    url = url_for(name, kind, coop, filing)
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+
+
+@pytest.mark.parametrize("role", access.ROLES)
+@pytest.mark.parametrize("name", PAGES)
+def test_each_role_gets_what_it_may(client_as, role_users, coop, filing, name, role):
+    kind, expected = PAGES[name]
+    response = client_as(role_users[role]).get(url_for(name, kind, coop, filing))
+    assert response.status_code == expected[role]
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_a_user_without_a_role_gets_nothing(client_as, make_user, coop, filing, name):
+    kind, _ = PAGES[name]
+    response = client_as(make_user(None)).get(url_for(name, kind, coop, filing))
+    assert response.status_code in (403, 404)
+
+
+def test_pendamping_sees_only_the_currently_assigned_cooperatives(client_as, pendamping, sintang):
+    mine = CooperativeFactory(name="Koperasi Binaan Saya")
+    other = CooperativeFactory(name="Koperasi Orang Lain")
+    ended = CooperativeFactory(name="Koperasi Penugasan Lama")
+    today = timezone.localdate()
+    assign(pendamping, mine)
+    assign(pendamping, ended, start_date=today - datetime.timedelta(days=90), end_date=today - datetime.timedelta(days=1))
+    client = client_as(pendamping)
+
+    response = client.get(reverse("cooperatives:cooperative_list"))
+    assert response.status_code == 200
+    assert [row.record.name for row in response.context["table"].rows] == ["Koperasi Binaan Saya"]
+    csv = client.get(reverse("cooperatives:cooperative_list") + "?_export=csv").content.decode()
+    assert "Koperasi Binaan Saya" in csv and "Orang Lain" not in csv and "Penugasan Lama" not in csv
+
+    assert client.get(reverse("cooperatives:cooperative_detail", args=[mine.pk])).status_code == 200
+    assert client.get(reverse("cooperatives:cooperative_detail", args=[other.pk])).status_code == 404
+    assert client.get(reverse("cooperatives:cooperative_detail", args=[ended.pk])).status_code == 404
+    # Read-only: no edit or RAT buttons, and the forms stay closed even for the assigned one.
+    html = client.get(reverse("cooperatives:cooperative_detail", args=[mine.pk])).content.decode()
+    assert reverse("cooperatives:cooperative_edit", args=[mine.pk]) not in html
+    assert reverse("cooperatives:ratfiling_add", args=[mine.pk]) not in html
+    assert client.get(reverse("cooperatives:cooperative_edit", args=[mine.pk])).status_code == 403
+
+
+def test_kabid_is_read_only(client_as, kabid, coop, filing):
+    client = client_as(kabid)
+    html = client.get(reverse("cooperatives:cooperative_detail", args=[coop.pk])).content.decode()
+    assert "Sumber Rejeki" in html
+    assert reverse("cooperatives:cooperative_edit", args=[coop.pk]) not in html
+    assert reverse("cooperatives:ratfiling_add", args=[coop.pk]) not in html
+    assert reverse("cooperatives:ratfiling_edit", args=[filing.pk]) not in html
+    response = client.post(reverse("cooperatives:cooperative_edit", args=[coop.pk]), {"name": "Diubah"})
+    assert response.status_code == 403
+    coop.refresh_from_db()
+    assert coop.name == "Koperasi Sumber Rejeki"
+    list_html = client.get(reverse("cooperatives:cooperative_list")).content.decode()
+    assert reverse("cooperatives:cooperative_add") not in list_html
+
+
+def test_staf_sees_the_edit_buttons(client_as, staf, coop, filing):
+    html = client_as(staf).get(reverse("cooperatives:cooperative_detail", args=[coop.pk])).content.decode()
+    assert reverse("cooperatives:cooperative_edit", args=[coop.pk]) in html
+    assert reverse("cooperatives:ratfiling_add", args=[coop.pk]) in html
+    assert reverse("cooperatives:ratfiling_edit", args=[filing.pk]) in html
+
+
+def test_cooperatives_outside_the_office_regency_are_not_shown(client_as, staf, sintang):
+    from cooperatives.models import Village
+    from cooperatives.region_loader import load_regions
+
+    load_regions(["13.11"])  # Solok Selatan: another kabupaten
+    inside = CooperativeFactory(name="Koperasi Sintang", village=Village.objects.filter(code__startswith="61.05.").first())
+    outside = CooperativeFactory(name="Koperasi Solok", village=Village.objects.filter(code__startswith="13.11.").first())
+    client = client_as(staf)
+    names = [row.record.name for row in client.get(reverse("cooperatives:cooperative_list")).context["table"].rows]
+    assert names == [inside.name]
+    assert client.get(reverse("cooperatives:cooperative_detail", args=[outside.pk])).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("role", "menu"),
+    [
+        (ADMIN, ["Koperasi", "RAT terlambat"]),
+        (KABID, ["Koperasi", "RAT terlambat"]),
+        (STAF, ["Koperasi", "RAT terlambat"]),
+        (PENDAMPING, ["Koperasi"]),
+    ],
+)
+def test_navigation_entries(client_as, role_users, sintang, role, menu):
+    labels = [str(item["label"]) for item in client_as(role_users[role]).get("/").context["menu"]]
+    assert [label for label in labels if label in ("Koperasi", "RAT terlambat")] == menu
