@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class CooperativesConfig(AppConfig):
     name = "cooperatives"
     verbose_name = _("Koperasi")
+
+    def ready(self):
+        from . import health_admin  # noqa: F401  (health assessment admin)

@@ -20,6 +20,7 @@ instrument's rows as plain values and stores the result with a snapshot of them.
 """
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
@@ -157,6 +158,105 @@ def checklist_percentage(*, met, items) -> Decimal:
             _("Butir terpenuhi harus antara 0 dan %(items)s.") % {"items": items}, code="met_range"
         )
     return quantize(Decimal(met) * 100 / Decimal(items))
+
+
+@dataclass(frozen=True)
+class Aspect:
+    name: str
+    weight: Decimal
+    id: int | None = None
+    order: int = 0
+
+
+@dataclass(frozen=True)
+class InstrumentRules:
+    """An instrument's rules as plain values: what a result is computed with and stored as."""
+
+    code: str
+    version: int
+    kind: str
+    aspects: tuple[Aspect, ...]
+    thresholds: tuple[tuple[Decimal, str], ...]  # (lower bound, label) for the total
+    aspect_thresholds: tuple[tuple[Decimal, str], ...] = ()  # for each aspect's score, if any
+    max_score: Decimal = Decimal(100)
+    max_total: Decimal = Decimal(100)
+
+    @property
+    def weights(self) -> dict[str, Decimal]:
+        return {aspect.name: aspect.weight for aspect in self.aspects}
+
+    def snapshot(self) -> dict:
+        """JSON-ready copy, stored with every assessment."""
+        return {
+            "instrument": self.code,
+            "version": self.version,
+            "kind": self.kind,
+            "max_score": str(self.max_score),
+            "max_total": str(self.max_total),
+            "weights": {name: str(weight) for name, weight in self.weights.items()},
+            "thresholds": [[str(lower), label] for lower, label in self.thresholds],
+            "aspect_thresholds": [[str(lower), label] for lower, label in self.aspect_thresholds],
+        }
+
+    def validate(self) -> None:
+        validate_weights(self.weights)
+        validate_thresholds(self.thresholds, max_total=self.max_total)
+        if self.aspect_thresholds:
+            validate_thresholds(self.aspect_thresholds, max_total=self.max_score)
+
+
+@dataclass(frozen=True)
+class AspectResult:
+    aspect: Aspect
+    score: Decimal
+    contribution: Decimal
+    category: str = ""
+    rank: int | None = None
+
+
+@dataclass(frozen=True)
+class AssessmentResult:
+    total: Decimal
+    category: str
+    rank: int
+    max_total: Decimal
+    aspects: tuple[AspectResult, ...] = field(default_factory=tuple)
+
+
+def score_assessment(*, rules: InstrumentRules, scores: Mapping[str, Decimal]) -> AssessmentResult:
+    """Total, category and per-aspect results for ``scores`` (keyed by aspect name).
+
+    The one computation behind the live preview and the stored result.
+    """
+    rules.validate()
+    total = weighted_total(
+        scores=scores, weights=rules.weights, max_score=rules.max_score, max_total=rules.max_total
+    )
+    aspects = []
+    for aspect in rules.aspects:
+        score = to_decimal(scores[aspect.name])
+        aspects.append(
+            AspectResult(
+                aspect=aspect,
+                score=score,
+                contribution=aspect_contribution(
+                    score=score, weight=aspect.weight, max_score=rules.max_score, max_total=rules.max_total
+                ),
+                category=health_category(total=score, thresholds=rules.aspect_thresholds)
+                if rules.aspect_thresholds
+                else "",
+                rank=category_rank(total=score, thresholds=rules.aspect_thresholds)
+                if rules.aspect_thresholds
+                else None,
+            )
+        )
+    return AssessmentResult(
+        total=total,
+        category=health_category(total=total, thresholds=rules.thresholds),
+        rank=category_rank(total=total, thresholds=rules.thresholds),
+        max_total=rules.max_total,
+        aspects=tuple(aspects),
+    )
 
 
 def _plain(value: Decimal) -> str:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import health_views, views
 
 app_name = "cooperatives"
 
@@ -16,4 +16,9 @@ urlpatterns: list = [
     path("rat/kepatuhan/", views.RatComplianceView.as_view(), name="rat_compliance"),
     # Spreadsheet import (cooperatives/import_views.py)
     # Health assessments (cooperatives/health_views.py)
+    path("kesehatan/", health_views.AssessmentListView.as_view(), name="assessment_list"),
+    path("kesehatan/tambah/", health_views.AssessmentCreateView.as_view(), name="assessment_add"),
+    path("kesehatan/<int:pk>/", health_views.AssessmentDetailView.as_view(), name="assessment_detail"),
+    path("kesehatan/aspek/", health_views.AssessmentAspectsView.as_view(), name="assessment_aspects"),
+    path("kesehatan/pratinjau/", health_views.AssessmentPreviewView.as_view(), name="assessment_preview"),
 ]

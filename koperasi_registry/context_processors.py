@@ -9,6 +9,7 @@ NAVIGATION = [
     (_("Beranda"), "dashboard", access.ROLES),
     (_("Koperasi"), "cooperatives:cooperative_list", access.ROLES),
     (_("RAT terlambat"), "cooperatives:rat_overdue", (access.ADMIN, access.KABID, access.STAF)),
+    (_("Kesehatan"), "cooperatives:assessment_list", (access.ADMIN, access.KABID, access.STAF)),
 ]
 
 
