@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import health_views, views
+from . import health_views, import_views, views
 
 app_name = "cooperatives"
 
@@ -15,6 +15,11 @@ urlpatterns: list = [
     path("rat/terlambat/", views.RatOverdueListView.as_view(), name="rat_overdue"),
     path("rat/kepatuhan/", views.RatComplianceView.as_view(), name="rat_compliance"),
     # Spreadsheet import (cooperatives/import_views.py)
+    path("impor/", import_views.CooperativeImportView.as_view(), name="cooperative_import"),
+    path("impor/rat/", import_views.RatFilingImportView.as_view(), name="ratfiling_import"),
+    path("impor/templat/<str:kind>/", import_views.ImportTemplateView.as_view(), name="import_template"),
+    path("impor/<int:pk>/", import_views.ImportJobView.as_view(), name="import_job"),
+    path("impor/<int:pk>/simpan/", import_views.ImportConfirmView.as_view(), name="import_job_confirm"),
     # Health assessments (cooperatives/health_views.py)
     path("kesehatan/", health_views.AssessmentListView.as_view(), name="assessment_list"),
     path("kesehatan/tambah/", health_views.AssessmentCreateView.as_view(), name="assessment_add"),

@@ -5,4 +5,11 @@ sizes (e.g. 3 and 30 rows) with the same number."""
 QUERY_BUDGETS: dict[str, int] = {
     # session + user + roles are 3 of each page's queries.
     "dashboard": 6,
+    # Registry (H1): list = count + page + kecamatan/village/kelompok options; detail = the
+    # cooperative, filings, attachments, two history tables, village/kelompok names, health.
+    "cooperative_list": 10, "rat_overdue": 8, "cooperative_detail": 11, "rat_compliance": 5,
+    "cooperative_form": 8, "ratfiling_form": 9,
+    # Spreadsheet import: its pages; a whole import (check + save, 30 or 300 rows): ~8
+    # fixed queries, plus on SQLite one INSERT/UPDATE per 999 parameters (~30 rows).
+    "cooperative_import": 4, "import_job": 4, "import_cooperatives_save": 40, "import_rat_save": 40,
 }
