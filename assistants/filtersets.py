@@ -1,0 +1,175 @@
+"""FilterSets: free text ``q``, foreign keys by id (choices scoped to the user), choices,
+date ranges."""
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django_filters.fields import ModelChoiceField
+from django_filters.widgets import DateRangeWidget
+
+from cooperatives.models import Cooperative
+
+from . import selectors
+from .choices import AidKind, Funding, FollowUpStatus, ProgrammeKind, ProposalKind, ProposalStatus, VisitKind
+from .forms import office_users
+from .models import BusinessAssistant, CoachingTarget, CoachingVisit, FinancingProposal, FollowUp, Programme, VisitTopic
+
+YES_NO = [("true", _("Ya")), ("false", _("Tidak"))]
+
+
+def _cooperatives(request):
+    return Cooperative.objects.visible_to(request.user) if request else Cooperative.objects.none()
+
+
+def _districts(request):
+    return selectors.district_choices()
+
+
+def _assistants(request):
+    return BusinessAssistant.objects.visible_to(request.user).select_related("user") if request else BusinessAssistant.objects.none()
+
+
+def _programmes(request):
+    return Programme.objects.visible_to(request.user) if request else Programme.objects.none()
+
+
+def _owners(request):
+    return office_users()
+
+
+class UserField(ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.get_full_name() or obj.username
+
+
+class UserChoiceFilter(django_filters.ModelChoiceFilter):
+    field_class = UserField
+
+
+def date_range(field_name, label):
+    return django_filters.DateFromToRangeFilter(
+        field_name=field_name, label=label, widget=DateRangeWidget(attrs={"type": "date"})
+    )
+
+
+class SearchMixin:
+    search_fields: tuple[str, ...] = ()
+
+    def search(self, queryset, name, value):
+        query = Q()
+        for field in self.search_fields:
+            query |= Q(**{f"{field}__icontains": value.strip()})
+        return queryset.filter(query) if value.strip() else queryset
+
+
+class AssistantFilterSet(SearchMixin, django_filters.FilterSet):
+    search_fields = ("user__first_name", "user__last_name", "user__username", "phone")
+    q = django_filters.CharFilter(method="search", label=_("Cari"))
+    is_active = django_filters.BooleanFilter(label=_("Aktif"), widget=forms.Select(choices=[("", "---------"), *YES_NO]))
+
+    class Meta:
+        model = BusinessAssistant
+        fields = ["q", "is_active"]
+
+
+class VisitFilterSet(SearchMixin, django_filters.FilterSet):
+    search_fields = ("cooperative__name", "findings", "people_met", "recommendations")
+    q = django_filters.CharFilter(method="search", label=_("Cari"))
+    cooperative = django_filters.ModelChoiceFilter(queryset=_cooperatives, label=_("Koperasi"))
+    district = django_filters.ModelChoiceFilter(
+        field_name="cooperative__village__district", queryset=_districts, label=_("Kecamatan")
+    )
+    kind = django_filters.ChoiceFilter(choices=VisitKind.choices, label=_("Jenis kunjungan"))
+    assistant = django_filters.ModelChoiceFilter(queryset=_assistants, label=_("Pendamping"))
+    topic = django_filters.ModelChoiceFilter(
+        field_name="topics", queryset=VisitTopic.objects.all(), label=_("Topik"), distinct=True
+    )
+    programme = django_filters.ModelChoiceFilter(queryset=_programmes, label=_("Program"))
+    visit_date = date_range("visit_date", _("Tanggal kunjungan"))
+
+    class Meta:
+        model = CoachingVisit
+        fields = ["q", "cooperative", "district", "kind", "assistant", "topic", "programme", "visit_date"]
+
+
+class FollowUpFilterSet(SearchMixin, django_filters.FilterSet):
+    search_fields = ("action", "visit__cooperative__name")
+    q = django_filters.CharFilter(method="search", label=_("Cari"))
+    status = django_filters.ChoiceFilter(choices=FollowUpStatus.choices, label=_("Status"))
+    overdue = django_filters.BooleanFilter(
+        method="filter_overdue", label=_("Lewat batas waktu"), widget=forms.Select(choices=[("", "---------"), *YES_NO])
+    )
+    district = django_filters.ModelChoiceFilter(
+        field_name="visit__cooperative__village__district", queryset=_districts, label=_("Kecamatan")
+    )
+    cooperative = django_filters.ModelChoiceFilter(
+        field_name="visit__cooperative", queryset=_cooperatives, label=_("Koperasi")
+    )
+    owner = UserChoiceFilter(queryset=_owners, label=_("Penanggung jawab"))
+    due_date = date_range("due_date", _("Batas waktu"))
+
+    class Meta:
+        model = FollowUp
+        fields = ["q", "status", "overdue", "district", "cooperative", "owner", "due_date"]
+
+    def filter_overdue(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.filter(is_overdue=value)
+
+
+class MyCooperativeFilterSet(SearchMixin, django_filters.FilterSet):
+    search_fields = ("name", "village__name", "village__district__name")
+    q = django_filters.CharFilter(method="search", label=_("Cari"))
+    is_due = django_filters.BooleanFilter(
+        label=_("Perlu dikunjungi"), widget=forms.Select(choices=[("", "---------"), *YES_NO])
+    )
+
+    class Meta:
+        model = Cooperative
+        fields = ["q", "is_due"]
+
+
+class CoachingTargetFilterSet(django_filters.FilterSet):
+    year = django_filters.NumberFilter(label=_("Tahun"))
+    district = django_filters.ModelChoiceFilter(queryset=_districts, label=_("Kecamatan"))
+
+    class Meta:
+        model = CoachingTarget
+        fields = ["year", "district"]
+
+
+class ProgrammeFilterSet(SearchMixin, django_filters.FilterSet):
+    search_fields = ("name", "description")
+    q = django_filters.CharFilter(method="search", label=_("Cari"))
+    kind = django_filters.ChoiceFilter(choices=ProgrammeKind.choices, label=_("Jenis program"))
+    aid_kind = django_filters.ChoiceFilter(choices=AidKind.choices, label=_("Bentuk bantuan"))
+    funding = django_filters.ChoiceFilter(choices=Funding.choices, label=_("Sumber dana"))
+    year = django_filters.NumberFilter(label=_("Tahun anggaran"))
+    cooperative = django_filters.ModelChoiceFilter(
+        field_name="participations__cooperative", queryset=_cooperatives, label=_("Koperasi peserta"), distinct=True
+    )
+
+    class Meta:
+        model = Programme
+        fields = ["q", "kind", "aid_kind", "funding", "year", "cooperative"]
+
+
+class FinancingProposalFilterSet(SearchMixin, django_filters.FilterSet):
+    search_fields = ("purpose", "lender", "cooperative__name")
+    q = django_filters.CharFilter(method="search", label=_("Cari"))
+    status = django_filters.ChoiceFilter(choices=ProposalStatus.choices, label=_("Status"))
+    kind = django_filters.ChoiceFilter(choices=ProposalKind.choices, label=_("Jenis dokumen"))
+    cooperative = django_filters.ModelChoiceFilter(queryset=_cooperatives, label=_("Koperasi"))
+    district = django_filters.ModelChoiceFilter(
+        field_name="cooperative__village__district", queryset=_districts, label=_("Kecamatan")
+    )
+    assistant = django_filters.ModelChoiceFilter(queryset=_assistants, label=_("Pendamping"))
+    created_at = django_filters.DateFromToRangeFilter(
+        label=_("Dicatat"), widget=DateRangeWidget(attrs={"type": "date"})
+    )
+
+    class Meta:
+        model = FinancingProposal
+        fields = ["q", "status", "kind", "cooperative", "district", "assistant", "created_at"]

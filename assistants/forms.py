@@ -1,0 +1,309 @@
+"""Forms: the phone visit form (with photos, new and closed follow-ups) and the office's
+forms for targets, programmes and proposals. Every choice list is scoped to the user."""
+
+import uuid
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from PIL import Image, UnidentifiedImageError
+
+from cooperatives.models import Cooperative
+from koperasi_registry import access
+from koperasi_registry.formatting import format_date
+from koperasi_registry.uploads import DOCUMENT_EXTENSIONS, IMAGE_EXTENSIONS, FileCheck
+
+from . import selectors
+from .models import BusinessAssistant, CoachingTarget, CoachingVisit, FinancingProposal, FollowUp, Programme, VisitTopic
+
+MAX_FILES = 10
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input (Django's documented pattern), each validated."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        files = data if isinstance(data, (list, tuple)) else ([data] if data else [])
+        if len(files) > MAX_FILES:
+            raise ValidationError(_("Paling banyak %(n)s berkas sekali kirim."), params={"n": MAX_FILES})
+        return [single(item, initial) for item in files]
+
+
+def office_users():
+    """People who can be named as officers or owners: users in the working roles."""
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name__in=[access.ADMIN, access.STAF, access.PENDAMPING])
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+class UserChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.get_full_name() or obj.username
+
+
+class UserMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return obj.get_full_name() or obj.username
+
+
+class AssistantChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.user.get_full_name() or obj.user.username
+
+
+class OpenFollowUpField(forms.ModelMultipleChoiceField):
+    widget = forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"})
+
+    def label_from_instance(self, obj):
+        owner = obj.owner.get_full_name() or obj.owner.username
+        return _("%(action)s (%(owner)s, batas %(due)s)") % {"action": obj.action, "owner": owner, "due": format_date(obj.due_date)}
+
+
+class VisitForm(forms.ModelForm):
+    """A coaching visit as logged from a phone. ``submission_id`` comes from the page (the
+    browser keeps it in its draft), so a retried POST is recognised."""
+
+    submission_id = forms.UUIDField(widget=forms.HiddenInput)
+    officers = UserMultipleChoiceField(
+        queryset=get_user_model().objects.none(), required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}), label=_("Petugas dinas"),
+    )
+    assistant = AssistantChoiceField(queryset=BusinessAssistant.objects.none(), required=False, label=_("Pendamping"))
+    topics = forms.ModelMultipleChoiceField(
+        queryset=VisitTopic.objects.none(), required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}), label=_("Topik")
+    )
+    photos = MultipleFileField(
+        label=_("Foto"),
+        validators=[FileCheck(extensions=IMAGE_EXTENSIONS)],
+        widget=MultipleFileInput(attrs={"accept": "image/*", "capture": "environment"}),
+        help_text=_("Boleh beberapa foto; foto besar diperkecil otomatis."),
+    )
+    documents = MultipleFileField(
+        label=_("Dokumen"),
+        validators=[FileCheck(extensions=DOCUMENT_EXTENSIONS)],
+        widget=MultipleFileInput(attrs={"accept": ".pdf,.doc,.docx,.xls,.xlsx"}),
+        help_text=_("PDF, Word atau Excel (mis. daftar hadir)."),
+    )
+    close_followups = OpenFollowUpField(
+        queryset=FollowUp.objects.none(), required=False, label=_("Tindak lanjut sebelumnya yang sudah selesai")
+    )
+
+    class Meta:
+        model = CoachingVisit
+        fields = [
+            "cooperative", "visit_date", "kind", "assistant", "officers", "programme", "topics", "people_met",
+            "findings", "recommendations", "latitude", "longitude",
+        ]
+        widgets = {
+            "visit_date": DateInput(),
+            "findings": forms.Textarea(attrs={"rows": 4}),
+            "recommendations": forms.Textarea(attrs={"rows": 3}),
+            "latitude": forms.HiddenInput,
+            "longitude": forms.HiddenInput,
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.office = access.has_office_scope(user)
+        self.own_assistant = selectors.assistant_for_user(user)
+        fields = self.fields
+        fields["cooperative"].queryset = Cooperative.objects.visible_to(user).select_related("village")
+        in_use = Q(is_active=True)
+        if self.instance.pk:  # a topic retired since still shows on the visits that used it
+            in_use |= Q(pk__in=self.instance.topics.values("pk"))
+        fields["topics"].queryset = VisitTopic.objects.filter(in_use)
+        fields["programme"].queryset = Programme.objects.visible_to(user) if self.office else Programme.objects.filter(
+            participations__cooperative__in=fields["cooperative"].queryset.values("pk")
+        ).distinct()
+        if self.office:
+            fields["assistant"].queryset = BusinessAssistant.objects.filter(is_active=True).select_related("user")
+            fields["officers"].queryset = get_user_model().objects.filter(
+                is_active=True, groups__name__in=[access.ADMIN, access.STAF, access.KABID]
+            ).distinct().order_by("first_name", "username")
+            if not self.instance.pk:
+                fields["officers"].initial = [user.pk]
+        else:
+            del fields["assistant"]
+            del fields["officers"]
+        if not self.instance.pk:
+            fields["submission_id"].initial = uuid.uuid4()
+            fields["visit_date"].initial = timezone.localdate()
+        else:
+            del fields["submission_id"]
+        fields["close_followups"].queryset = selectors.open_followups(
+            user=user, cooperative_id=self._cooperative_id()
+        ).exclude(visit=self.instance.pk if self.instance.pk else None)
+
+    def _cooperative_id(self):
+        raw = self.data.get(self.add_prefix("cooperative")) if self.is_bound else None
+        raw = raw or self.initial.get("cooperative") or self.instance.cooperative_id
+        raw = getattr(raw, "pk", raw)
+        try:
+            return int(raw)
+        except (TypeError, ValueError):
+            return None
+
+    def clean_visit_date(self):
+        value = self.cleaned_data["visit_date"]
+        if value and value > timezone.localdate():
+            raise ValidationError(_("Tanggal kunjungan tidak boleh di masa depan."))
+        return value
+
+    def clean_photos(self):
+        photos = self.cleaned_data.get("photos") or []
+        for photo in photos:
+            try:
+                photo.seek(0)
+                with Image.open(photo) as image:
+                    image.verify()
+            except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as exc:
+                raise ValidationError(_("%(name)s bukan foto yang bisa dibaca."), params={"name": photo.name}) from exc
+            finally:
+                photo.seek(0)
+        return photos
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.office and not cleaned.get("assistant") and not cleaned.get("officers") and "officers" not in self.errors:
+            self.add_error("officers", _("Pilih petugas dinas atau pendamping yang berkunjung."))
+        if not self.office and self.own_assistant is None:
+            raise ValidationError(_("Akun Anda belum terdaftar sebagai pendamping koperasi."))
+        return cleaned
+
+    def visit_fields(self) -> dict:
+        """Field values for ``services.visit_log`` (the many-to-many ones go separately)."""
+        data = {name: self.cleaned_data[name] for name in self.Meta.fields if name in self.cleaned_data and name not in ("topics", "officers")}
+        if not self.office:
+            data["assistant"] = self.own_assistant
+        return data
+
+
+class NewFollowUpForm(forms.Form):
+    action = forms.CharField(label=_("Tindak lanjut"), max_length=255)
+    owner = UserChoiceField(queryset=get_user_model().objects.none(), label=_("Penanggung jawab"))
+    due_date = forms.DateField(label=_("Batas waktu"), widget=DateInput())
+
+    def __init__(self, *args, user, owners, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = owners
+        self.fields["owner"].initial = user.pk
+
+
+class BaseNewFollowUpFormSet(forms.BaseFormSet):
+    def items(self) -> list[dict]:
+        return [form.cleaned_data for form in self.forms if form.has_changed() and form.cleaned_data]
+
+
+NewFollowUpFormSet = forms.formset_factory(NewFollowUpForm, formset=BaseNewFollowUpFormSet, extra=2, max_num=10)
+
+
+def followup_owners(user):
+    """Owners a user may name: Staf/Admin name anyone working; a Pendamping names
+    themselves or office staff."""
+    users = office_users()
+    if access.has_office_scope(user):
+        return users
+    return users.filter(Q(pk=user.pk) | Q(groups__name__in=[access.STAF, access.ADMIN])).distinct()
+
+
+def new_followup_formset(*, user, data=None, prefix="tl"):
+    owners = followup_owners(user)
+    return NewFollowUpFormSet(data, prefix=prefix, form_kwargs={"user": user, "owners": owners})
+
+
+class FollowUpCloseForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Hasil"), choices=[("selesai", _("Selesai")), ("batal", _("Dibatalkan"))], initial="selesai"
+    )
+    note = forms.CharField(label=_("Catatan"), max_length=255, required=False)
+
+
+class CoachingTargetForm(forms.ModelForm):
+    class Meta:
+        model = CoachingTarget
+        fields = ["year", "district", "target_count", "notes"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["district"].queryset = selectors.district_choices()
+        if not self.instance.pk:
+            self.fields["year"].initial = timezone.localdate().year
+
+
+class ProgrammeForm(forms.ModelForm):
+    participants = forms.ModelMultipleChoiceField(
+        queryset=Cooperative.objects.none(), required=False, label=_("Koperasi peserta"),
+        widget=forms.SelectMultiple(attrs={"size": 10}),
+        help_text=_("Tahan Ctrl (atau sentuh lama di ponsel) untuk memilih beberapa."),
+    )
+
+    class Meta:
+        model = Programme
+        fields = ["name", "kind", "aid_kind", "funding", "budget", "year", "start_date", "end_date", "description"]
+        widgets = {"start_date": DateInput(), "end_date": DateInput(), "description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["participants"].queryset = Cooperative.objects.visible_to(user)
+        if self.instance.pk:
+            self.fields["participants"].initial = list(
+                self.instance.participations.values_list("cooperative_id", flat=True)
+            )
+        else:
+            self.fields["year"].initial = timezone.localdate().year
+
+
+class FinancingProposalForm(forms.ModelForm):
+    assistant = AssistantChoiceField(queryset=BusinessAssistant.objects.none(), required=False, label=_("Pendamping"))
+
+    class Meta:
+        model = FinancingProposal
+        fields = ["cooperative", "assistant", "kind", "purpose", "amount", "lender", "status", "submitted_on", "decided_on", "notes"]
+        widgets = {"submitted_on": DateInput(), "decided_on": DateInput(), "notes": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cooperative"].queryset = Cooperative.objects.visible_to(user)
+        if access.has_office_scope(user):
+            self.fields["assistant"].queryset = BusinessAssistant.objects.select_related("user")
+        else:
+            del self.fields["assistant"]
+            self.own_assistant = selectors.assistant_for_user(user)
+            if self.instance.pk is None:
+                self.instance.assistant = self.own_assistant
+
+
+class MonthlyReportForm(forms.Form):
+    assistant = AssistantChoiceField(queryset=BusinessAssistant.objects.none(), label=_("Pendamping"))
+    month = forms.DateField(
+        label=_("Bulan"), input_formats=["%Y-%m"], widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m")
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assistant"].queryset = BusinessAssistant.objects.visible_to(user).select_related("user")

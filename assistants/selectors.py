@@ -1,0 +1,284 @@
+"""Reads: every selector starts from ``visible_to(user)``; counts are SQL subqueries or
+``values().annotate()`` aggregates, so a page runs the same number of queries whatever its
+row count."""
+
+import datetime
+
+from django.db.models import BooleanField, Count, ExpressionWrapper, IntegerField, Max, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from cooperatives.models import Cooperative, District
+
+from . import conf, rules
+from .choices import FollowUpStatus
+from .models import (
+    Assignment,
+    BusinessAssistant,
+    CoachingTarget,
+    CoachingVisit,
+    FinancingProposal,
+    FollowUp,
+    Programme,
+    ProgrammeParticipation,
+)
+
+
+def _count(queryset, field="id"):
+    """A correlated ``COUNT`` subquery (NetBox's ``count_related``): never multiplies rows."""
+    subquery = queryset.order_by().annotate(_group=Value(1)).values("_group").annotate(n=Count(field)).values("n")
+    return Coalesce(Subquery(subquery, output_field=IntegerField()), 0)
+
+
+def _today(today):
+    return today or timezone.localdate()
+
+
+# --- Assistants ----------------------------------------------------------------------
+
+
+def assistant_list(*, user, today: datetime.date | None = None):
+    today = _today(today)
+    current = Assignment.objects.current(today).filter(assistant=OuterRef("pk"))
+    return (
+        BusinessAssistant.objects.visible_to(user)
+        .select_related("user")
+        .annotate(
+            current_assignments=_count(current),
+            visits_this_year=_count(CoachingVisit.objects.filter(assistant=OuterRef("pk"), visit_date__year=today.year)),
+            open_followups=_count(FollowUp.objects.open().filter(owner=OuterRef("user"))),
+            last_visit=Subquery(
+                CoachingVisit.objects.filter(assistant=OuterRef("pk")).order_by("-visit_date").values("visit_date")[:1]
+            ),
+        )
+    )
+
+
+def assistant_assignments(*, assistant: BusinessAssistant, user, today: datetime.date | None = None):
+    """The assistant's current assignments with each cooperative's last visit."""
+    today = _today(today)
+    return (
+        Assignment.objects.current(today)
+        .filter(assistant=assistant, cooperative__in=Cooperative.objects.visible_to(user).values("pk"))
+        .select_related("cooperative__village__district")
+        .annotate(
+            last_visit=Subquery(
+                CoachingVisit.objects.filter(cooperative=OuterRef("cooperative")).order_by("-visit_date").values(
+                    "visit_date"
+                )[:1]
+            )
+        )
+        .order_by("cooperative__name")
+    )
+
+
+def assistant_for_user(user) -> BusinessAssistant | None:
+    return BusinessAssistant.objects.filter(user=user).first() if user.is_authenticated else None
+
+
+# --- Visits ----------------------------------------------------------------------------
+
+
+def visit_list(*, user):
+    return (
+        CoachingVisit.objects.visible_to(user)
+        .select_related("cooperative__village__district", "assistant__user", "programme")
+        .prefetch_related("topics")
+        .annotate(followup_count=_count(FollowUp.objects.filter(visit=OuterRef("pk"))))
+    )
+
+
+def visit_detail_queryset(*, user):
+    return (
+        CoachingVisit.objects.visible_to(user)
+        .select_related("cooperative__village__district", "assistant__user", "programme", "created_by")
+        .prefetch_related(
+            "topics",
+            "officers",
+            "attachments",
+            Prefetch("followups", queryset=FollowUp.objects.select_related("owner", "closed_in_visit")),
+            Prefetch("closed_followups", queryset=FollowUp.objects.select_related("owner", "visit")),
+        )
+    )
+
+
+def visit_by_submission(*, user, submission_id):
+    """The visit already saved under this submission id, if ``user`` may see it."""
+    return CoachingVisit.objects.visible_to(user).filter(submission_id=submission_id).first()
+
+
+def open_followups(*, user, cooperative_id):
+    """Open follow-ups of one cooperative, for the next visit's form."""
+    return (
+        FollowUp.objects.visible_to(user)
+        .open()
+        .filter(visit__cooperative_id=cooperative_id)
+        .select_related("owner", "visit")
+        .order_by("due_date", "id")
+    )
+
+
+def my_cooperatives(*, user, today: datetime.date | None = None, interval_days: int | None = None):
+    """The user's visible (for a Pendamping: currently assigned) cooperatives with the last
+    visit, open and overdue follow-ups and whether a visit is due, all in one query."""
+    today = _today(today)
+    interval_days = conf.visit_interval_days() if interval_days is None else interval_days
+    followups = FollowUp.objects.open().filter(visit__cooperative=OuterRef("pk"))
+    last_visit = (
+        CoachingVisit.objects.filter(cooperative=OuterRef("pk")).order_by().values("cooperative").annotate(m=Max("visit_date")).values("m")
+    )
+    due_before = today - datetime.timedelta(days=interval_days - 1)
+    return (
+        Cooperative.objects.visible_to(user)
+        .select_related("village__district")
+        .annotate(
+            last_visit=Subquery(last_visit),
+            open_followups=_count(followups),
+            overdue_followups=_count(followups.filter(due_date__lt=today)),
+        )
+        .annotate(
+            is_due=ExpressionWrapper(
+                Q(last_visit__isnull=True) | Q(last_visit__lt=due_before), output_field=BooleanField()
+            )
+        )
+    )
+
+
+# --- Follow-ups ------------------------------------------------------------------------
+
+
+def followup_list(*, user, today: datetime.date | None = None):
+    return (
+        FollowUp.objects.visible_to(user)
+        .with_overdue(today=_today(today))
+        .select_related("visit__cooperative__village__district", "owner")
+    )
+
+
+def followup_summary(*, followups, today: datetime.date | None = None):
+    """Open and overdue follow-ups by kecamatan and by owner: two grouped queries."""
+    today = _today(today)
+    counts = {
+        "open": Count("id", filter=Q(status=FollowUpStatus.OPEN)),
+        "overdue": Count("id", filter=Q(status=FollowUpStatus.OPEN, due_date__lt=today)),
+    }
+    open_only = followups.filter(status=FollowUpStatus.OPEN).order_by()
+    by_district = (
+        open_only.values("visit__cooperative__village__district_id", "visit__cooperative__village__district__name")
+        .annotate(**counts)
+        .order_by("-overdue", "visit__cooperative__village__district__name")
+    )
+    by_owner = (
+        open_only.values("owner_id", "owner__first_name", "owner__last_name", "owner__username")
+        .annotate(**counts)
+        .order_by("-overdue", "owner__first_name", "owner__username")
+    )
+    return {"by_district": list(by_district), "by_owner": list(by_owner)}
+
+
+# --- Targets ---------------------------------------------------------------------------
+
+
+def coached_cooperative_ids(*, user, year: int, min_visits: int | None = None, kinds=None):
+    """Ids (as a subquery) of the visible cooperatives coached in ``year``: at least
+    ``min_visits`` visits of ``kinds`` (settings by default, see ``assistants.conf``)."""
+    min_visits = conf.coached_min_visits() if min_visits is None else min_visits
+    kinds = conf.coached_visit_kinds() if kinds is None else kinds
+    return (
+        CoachingVisit.objects.visible_to(user)
+        .filter(visit_date__year=year, kind__in=kinds)
+        .order_by()
+        .values("cooperative")
+        .annotate(n=Count("id"))
+        .filter(n__gte=max(min_visits, 1))
+        .values("cooperative")
+    )
+
+
+def target_list(*, user):
+    return CoachingTarget.objects.select_related("district")
+
+
+def target_progress(*, target: CoachingTarget, user) -> dict:
+    """Progress of a target: coached cooperatives against it, and by kecamatan."""
+    coached = Cooperative.objects.visible_to(user).filter(pk__in=coached_cooperative_ids(user=user, year=target.year))
+    if target.district_id:
+        coached = coached.filter(village__district_id=target.district_id)
+    by_district = list(
+        coached.order_by()
+        .values("village__district_id", "village__district__name")
+        .annotate(coached=Count("id"))
+        .order_by("village__district__name")
+    )
+    total = sum(row["coached"] for row in by_district)  # a handful of kecamatan rows, not cooperatives
+    return {
+        "progress": rules.target_progress(coached=total, target=target.target_count),
+        "by_district": by_district,
+        "min_visits": conf.coached_min_visits(),
+        "kinds": conf.coached_visit_kinds(),
+    }
+
+
+# --- Programmes and proposals ----------------------------------------------------------
+
+
+def programme_list(*, user):
+    return Programme.objects.visible_to(user).annotate(
+        participant_count=_count(ProgrammeParticipation.objects.filter(programme=OuterRef("pk"))),
+        monitoring_visit_count=_count(CoachingVisit.objects.filter(programme=OuterRef("pk"))),
+    )
+
+
+def programme_participants(*, programme: Programme, user):
+    visits = CoachingVisit.objects.filter(programme=programme, cooperative=OuterRef("cooperative"))
+    return (
+        programme.participations.filter(cooperative__in=Cooperative.objects.visible_to(user).values("pk"))
+        .select_related("cooperative__village__district")
+        .annotate(
+            monitoring_visits=_count(visits),
+            last_monitoring=Subquery(visits.order_by("-visit_date").values("visit_date")[:1]),
+        )
+        .order_by("cooperative__name")
+    )
+
+
+def proposal_list(*, user):
+    return FinancingProposal.objects.visible_to(user).select_related(
+        "cooperative__village__district", "assistant__user"
+    )
+
+
+def proposal_status_history(*, proposal: FinancingProposal):
+    """Status changes only, oldest first, from the proposal's history table."""
+    rows = list(proposal.history.select_related("history_user").order_by("history_date", "history_id"))
+    changes, previous = [], None
+    for row in rows:  # one proposal's own history, a few rows
+        if row.status != previous:
+            changes.append({"status": row.get_status_display(), "date": row.history_date, "user": row.history_user})
+            previous = row.status
+    return changes
+
+
+# --- Monthly report --------------------------------------------------------------------
+
+
+def monthly_report(*, user, assistant: BusinessAssistant, year: int, month: int):
+    first, last = rules.month_bounds(year, month)
+    return (
+        CoachingVisit.objects.visible_to(user)
+        .filter(assistant=assistant, visit_date__range=(first, last))
+        .select_related("cooperative__village__district", "programme")
+        .prefetch_related(
+            "topics",
+            Prefetch("followups", queryset=FollowUp.objects.select_related("owner")),
+            Prefetch("closed_followups", queryset=FollowUp.objects.select_related("visit")),
+            "attachments",
+        )
+        .order_by("cooperative__name", "cooperative_id", "visit_date", "id")
+    )
+
+
+def district_choices():
+    from django.conf import settings
+
+    return District.objects.in_regency(settings.OFFICE_REGENCY_CODE)

@@ -1,0 +1,160 @@
+"""Writes with rules: each validates (``full_clean``) and saves inside one transaction."""
+
+import io
+import uuid
+from pathlib import PurePath
+
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from PIL import Image, ImageOps
+from simple_history.utils import bulk_create_with_history
+
+from . import conf, rules
+from .choices import AttachmentKind, FollowUpStatus
+from .models import CoachingVisit, FinancingProposal, FollowUp, Programme, ProgrammeParticipation, VisitAttachment
+
+
+def photo_reduce(upload, *, max_side: int | None = None, quality: int | None = None) -> ContentFile:
+    """A phone photo reduced to ``max_side`` px on its longest side, turned upright (EXIF),
+    stripped of metadata and stored as JPEG. Small images are re-encoded the same way, so
+    that no location or camera metadata is kept."""
+    max_side = max_side or conf.photo_max_side()
+    quality = quality or conf.photo_jpeg_quality()
+    upload.seek(0)
+    with Image.open(upload) as image:
+        image = ImageOps.exif_transpose(image)
+        if image.mode not in ("RGB", "L"):
+            background = Image.new("RGB", image.size, "white")
+            background.paste(image, mask=image.convert("RGBA").split()[-1])
+            image = background
+        image.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
+        buffer = io.BytesIO()
+        image.save(buffer, format="JPEG", quality=quality, optimize=True)
+    stem = PurePath(getattr(upload, "name", "") or "foto").stem[:80] or "foto"
+    return ContentFile(buffer.getvalue(), name=f"{stem}.jpg")
+
+
+def _attach(*, visit, user, photos, documents):
+    for upload in photos:
+        attachment = VisitAttachment(visit=visit, kind=AttachmentKind.PHOTO, uploaded_by=user)
+        attachment.file = photo_reduce(upload)
+        attachment.full_clean()
+        attachment.save()
+    for upload in documents:
+        attachment = VisitAttachment(visit=visit, kind=AttachmentKind.DOCUMENT, uploaded_by=user, file=upload)
+        attachment.full_clean()
+        attachment.save()
+
+
+def _distance(visit: CoachingVisit):
+    cooperative = visit.cooperative
+    return rules.visit_distance_m(
+        visit_point=(visit.latitude, visit.longitude) if visit.latitude is not None else None,
+        cooperative_point=(cooperative.latitude, cooperative.longitude) if cooperative.latitude is not None else None,
+    )
+
+
+def followup_close(*, followup: FollowUp, user, status=FollowUpStatus.DONE, visit=None, note="", on=None) -> FollowUp:
+    """Close an open follow-up as done or cancelled, optionally on a later visit."""
+    if status == FollowUpStatus.OPEN:
+        raise ValueError("closing needs a closed status")
+    with transaction.atomic():
+        followup.status = status
+        followup.closed_on = on or (visit.visit_date if visit else timezone.localdate())
+        followup.closed_by = user
+        followup.closed_in_visit = visit
+        followup.closing_note = note
+        followup.full_clean()
+        followup.save()
+    return followup
+
+
+def _followups(*, visit, user, new_followups, close_followups):
+    for item in new_followups:
+        followup = FollowUp(visit=visit, **item)
+        followup.full_clean()
+        followup.save()
+    for followup in close_followups:
+        followup_close(followup=followup, user=user, visit=visit)
+
+
+def visit_log(
+    *,
+    user,
+    submission_id: uuid.UUID,
+    fields: dict,
+    topics=(),
+    officers=(),
+    photos=(),
+    documents=(),
+    new_followups=(),
+    close_followups=(),
+) -> tuple[CoachingVisit, bool]:
+    """Record a visit with its photos and follow-ups, all or nothing.
+
+    Returns ``(visit, created)``. The browser sends the same ``submission_id`` when it
+    retries after a dropped connection: then the visit saved the first time comes back
+    with ``created=False`` and nothing is written twice.
+    """
+    existing = CoachingVisit.objects.filter(submission_id=submission_id).first()
+    if existing is not None:
+        return existing, False
+    try:
+        with transaction.atomic():
+            visit = CoachingVisit(submission_id=submission_id, created_by=user, **fields)
+            visit.distance_m = _distance(visit)
+            visit.full_clean()
+            visit.save()
+            visit.topics.set(topics)
+            visit.officers.set(officers)
+            _attach(visit=visit, user=user, photos=photos, documents=documents)
+            _followups(visit=visit, user=user, new_followups=new_followups, close_followups=close_followups)
+    except IntegrityError:
+        # Two copies of the same submission raced: the other one won; return it.
+        existing = CoachingVisit.objects.filter(submission_id=submission_id).first()
+        if existing is None:
+            raise
+        return existing, False
+    return visit, True
+
+
+@transaction.atomic
+def visit_update(
+    *, visit: CoachingVisit, user, topics=(), officers=(), photos=(), documents=(), new_followups=(), close_followups=()
+) -> CoachingVisit:
+    """Save an edited visit (fields already set on ``visit``), adding photos and follow-ups."""
+    visit.distance_m = _distance(visit)
+    visit.full_clean()
+    visit.save()
+    visit.topics.set(topics)
+    visit.officers.set(officers)
+    _attach(visit=visit, user=user, photos=photos, documents=documents)
+    _followups(visit=visit, user=user, new_followups=new_followups, close_followups=close_followups)
+    return visit
+
+
+@transaction.atomic
+def programme_save(*, programme: Programme, cooperatives) -> Programme:
+    """Save a programme and make its participants exactly ``cooperatives`` (keeping the
+    details of those that stay)."""
+    programme.full_clean()
+    programme.save()
+    wanted = {c.pk for c in cooperatives}
+    programme.participations.exclude(cooperative_id__in=wanted).delete()
+    present = set(programme.participations.values_list("cooperative_id", flat=True))
+    bulk_create_with_history(
+        [ProgrammeParticipation(programme=programme, cooperative_id=pk) for pk in sorted(wanted - present)],
+        ProgrammeParticipation,
+    )
+    return programme
+
+
+@transaction.atomic
+def proposal_save(*, proposal: FinancingProposal, user) -> FinancingProposal:
+    """Save a proposal; every status change lands in its history with the user."""
+    if proposal.pk is None:
+        proposal.created_by = user
+    proposal.full_clean()
+    proposal.save()
+    return proposal
