@@ -34,7 +34,7 @@ class AssessmentForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["cooperative"].queryset = Cooperative.objects.visible_to(user).only("id", "name")
+        self.fields["cooperative"].queryset = Cooperative.objects.visible_to(user).only("id", "name", "jenis", "is_syariah")
         self.fields["instrument"].queryset = instrument_choices()
         self.fields["instrument"].empty_label = _("– pilih instrumen –")
         self.fields["cooperative"].empty_label = _("– pilih koperasi –")

@@ -38,6 +38,7 @@ def seed_users() -> list[tuple[str, str]]:
 # Each app seeds its own part, in this order: ``seed(stdout)`` functions, each idempotent.
 SEEDERS: list[str] = [
     "cooperatives.demo.seed",
+    "cooperatives.demo_health.seed",
 ]
 
 
