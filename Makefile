@@ -44,5 +44,20 @@ check: setup
 	  SECRET_KEY=check-deploy-only-$(shell date +%s)-0123456789abcdefghijklmnopqrstuvwxyz \
 	  ALLOWED_HOSTS=koperasi.example.go.id $(PY) manage.py check --deploy --fail-level WARNING
 
+## Time the pages on PostgreSQL at national scale (README.md, "Benchmarks").
+BENCH_DB ?= koperasi_bench
+BENCH_PG ?= -h 127.0.0.1 -U postgres
+BENCH_COOPERATIVES ?= 100000
+BENCH_VISITS ?= 1000000
+BENCH_ARGS ?=
+BENCH_ENV = DATABASE_URL=postgres://postgres@127.0.0.1:5432/$(BENCH_DB) OFFICE_REGENCY_CODE=$(BENCH_OFFICE)
+BENCH_OFFICE ?=
+bench: setup
+	psql $(BENCH_PG) -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$(BENCH_DB)'" | grep -q 1 \
+	  || createdb $(BENCH_PG) $(BENCH_DB)
+	$(BENCH_ENV) $(PY) manage.py migrate --noinput
+	$(BENCH_ENV) $(PY) manage.py generate_scale_data --cooperatives $(BENCH_COOPERATIVES) --visits $(BENCH_VISITS) --if-empty
+	$(BENCH_ENV) $(PY) manage.py benchmark $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) var staticfiles
