@@ -204,19 +204,30 @@ class VisitForm(forms.ModelForm):
 
 
 class NewFollowUpForm(forms.Form):
-    action = forms.CharField(label=_("Tindak lanjut"), max_length=255)
-    owner = UserChoiceField(queryset=get_user_model().objects.none(), label=_("Penanggung jawab"))
-    due_date = forms.DateField(label=_("Batas waktu"), widget=DateInput())
+    """One new follow-up; a row without an action is simply left out."""
+
+    action = forms.CharField(label=_("Tindak lanjut"), max_length=255, required=False)
+    owner = UserChoiceField(queryset=get_user_model().objects.none(), label=_("Penanggung jawab"), required=False)
+    due_date = forms.DateField(label=_("Batas waktu"), widget=DateInput(), required=False)
 
     def __init__(self, *args, user, owners, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = owners
         self.fields["owner"].initial = user.pk
 
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("action"):
+            if not cleaned.get("owner") and "owner" not in self.errors:
+                self.add_error("owner", _("Pilih penanggung jawab."))
+            if not cleaned.get("due_date") and "due_date" not in self.errors:
+                self.add_error("due_date", _("Isi batas waktu."))
+        return cleaned
+
 
 class BaseNewFollowUpFormSet(forms.BaseFormSet):
     def items(self) -> list[dict]:
-        return [form.cleaned_data for form in self.forms if form.has_changed() and form.cleaned_data]
+        return [form.cleaned_data for form in self.forms if form.cleaned_data.get("action")]
 
 
 NewFollowUpFormSet = forms.formset_factory(NewFollowUpForm, formset=BaseNewFollowUpFormSet, extra=2, max_num=10)

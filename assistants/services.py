@@ -2,6 +2,7 @@
 
 import io
 import uuid
+from decimal import Decimal
 from pathlib import PurePath
 
 from django.core.files.base import ContentFile
@@ -45,6 +46,11 @@ def _attach(*, visit, user, photos, documents):
         attachment = VisitAttachment(visit=visit, kind=AttachmentKind.DOCUMENT, uploaded_by=user, file=upload)
         attachment.full_clean()
         attachment.save()
+
+
+def _point(value):
+    """Browser coordinates as a Decimal of 6 places (about 10 cm), whatever their type."""
+    return None if value is None else Decimal(str(value)).quantize(Decimal("0.000001"))
 
 
 def _distance(visit: CoachingVisit):
@@ -103,6 +109,7 @@ def visit_log(
     try:
         with transaction.atomic():
             visit = CoachingVisit(submission_id=submission_id, created_by=user, **fields)
+            visit.latitude, visit.longitude = _point(visit.latitude), _point(visit.longitude)
             visit.distance_m = _distance(visit)
             visit.full_clean()
             visit.save()
