@@ -2,6 +2,7 @@
 written through the service (never by hand)."""
 
 import datetime
+from importlib import import_module
 from decimal import Decimal
 
 from cooperatives.health_services import assessment_create
@@ -14,7 +15,16 @@ PERMENKOP = "permenkop-9-2020"
 RATING = "pemeringkatan-2007"
 
 
+def install_instruments() -> None:
+    """Re-install the data migration's instruments (a transactional test's flush removes them)."""
+    from django.apps import apps
+
+    import_module("cooperatives.migrations.0005_health_instruments").install(apps, None)
+
+
 def instrument(code: str) -> HealthInstrument:
+    if not HealthInstrument.objects.filter(code=code, version=1).exists():
+        install_instruments()
     return HealthInstrument.objects.get(code=code, version=1)
 
 
