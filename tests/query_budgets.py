@@ -17,4 +17,11 @@ QUERY_BUDGETS: dict[str, int] = {
     # entry = options, instrument, aspects, thresholds; a POST adds FK and uniqueness checks.
     "assessment_list": 10, "assessment_detail": 8, "assessment_add": 9, "assessment_add_post": 13,
     "assessment_preview": 11, "assessment_aspects": 7,
+    # Assistants (H5), measured 3 and 30 rows alike: lists = count + page + prefetches +
+    # filter choices; the visit form = cooperative/topic/programme/owner/follow-up choices.
+    "assistants:assistant_list": 5, "assistants:assistant_detail": 7, "assistants:my_cooperatives": 5,
+    "assistants:visit_list": 13, "assistants:visit_detail": 10, "assistants:visit_add": 10,
+    "assistants:visit_edit": 14, "assistants:followup_list": 10, "assistants:target_list": 8,
+    "assistants:target_progress": 7, "assistants:programme_list": 8, "assistants:programme_detail": 5,
+    "assistants:proposal_list": 10, "assistants:proposal_detail": 5, "assistants:monthly_report": 11,
 }
