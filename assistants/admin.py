@@ -1,0 +1,144 @@
+"""Django admin for every model of the app, with change history (SimpleHistoryAdmin)."""
+
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from . import conf, rules
+from .models import (
+    Assignment,
+    BusinessAssistant,
+    CoachingTarget,
+    CoachingVisit,
+    FinancingProposal,
+    FollowUp,
+    Programme,
+    ProgrammeParticipation,
+    VisitAttachment,
+    VisitTopic,
+)
+
+
+class AssignmentInline(admin.TabularInline):
+    model = Assignment
+    extra = 1
+    autocomplete_fields = ["cooperative"]
+    fields = ["cooperative", "start_date", "end_date"]
+
+
+@admin.register(BusinessAssistant)
+class BusinessAssistantAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "phone", "is_active", "contract_end"]
+    list_filter = ["is_active"]
+    search_fields = ["user__first_name", "user__last_name", "user__username", "phone"]
+    autocomplete_fields = ["user"]
+    inlines = [AssignmentInline]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        current = Assignment.objects.current().filter(assistant=form.instance).count()
+        maximum = conf.max_assignments()
+        if rules.assignment_overload(current=current, maximum=maximum):
+            messages.warning(
+                request,
+                _("%(name)s kini mendampingi %(n)s koperasi, melebihi batas %(max)s.")
+                % {"name": form.instance, "n": current, "max": maximum},
+            )
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(SimpleHistoryAdmin):
+    list_display = ["assistant", "cooperative", "start_date", "end_date"]
+    list_filter = ["start_date"]
+    search_fields = ["cooperative__name", "assistant__user__first_name", "assistant__user__username"]
+    autocomplete_fields = ["assistant", "cooperative"]
+    list_select_related = ["assistant__user", "cooperative"]
+
+
+@admin.register(VisitTopic)
+class VisitTopicAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "position", "is_active"]
+    list_editable = ["position", "is_active"]
+    search_fields = ["name"]
+
+
+class VisitAttachmentInline(admin.TabularInline):
+    model = VisitAttachment
+    extra = 0
+    fields = ["kind", "file", "caption", "uploaded_by"]
+    raw_id_fields = ["uploaded_by"]
+
+
+class FollowUpInline(admin.TabularInline):
+    model = FollowUp
+    fk_name = "visit"
+    extra = 0
+    fields = ["action", "owner", "due_date", "status", "closed_on"]
+    raw_id_fields = ["owner"]
+
+
+@admin.register(CoachingVisit)
+class CoachingVisitAdmin(SimpleHistoryAdmin):
+    list_display = ["visit_date", "cooperative", "kind", "assistant", "created_by"]
+    list_filter = ["kind", "visit_date", "topics"]
+    search_fields = ["cooperative__name", "findings", "people_met"]
+    date_hierarchy = "visit_date"
+    autocomplete_fields = ["cooperative", "assistant", "programme"]
+    filter_horizontal = ["topics", "officers"]
+    readonly_fields = ["submission_id", "distance_m", "created_by", "created_at"]
+    list_select_related = ["cooperative", "assistant__user", "created_by"]
+    inlines = [FollowUpInline, VisitAttachmentInline]
+
+
+@admin.register(VisitAttachment)
+class VisitAttachmentAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "visit", "kind", "uploaded_at"]
+    list_filter = ["kind"]
+    raw_id_fields = ["visit", "uploaded_by"]
+    list_select_related = ["visit__cooperative"]
+
+
+@admin.register(FollowUp)
+class FollowUpAdmin(SimpleHistoryAdmin):
+    list_display = ["action", "visit", "owner", "due_date", "status", "closed_on"]
+    list_filter = ["status", "due_date"]
+    search_fields = ["action", "visit__cooperative__name"]
+    raw_id_fields = ["visit", "owner", "closed_by", "closed_in_visit"]
+    list_select_related = ["visit__cooperative", "owner"]
+
+
+@admin.register(CoachingTarget)
+class CoachingTargetAdmin(SimpleHistoryAdmin):
+    list_display = ["year", "district", "target_count"]
+    list_filter = ["year"]
+    list_select_related = ["district"]
+
+
+class ProgrammeParticipationInline(admin.TabularInline):
+    model = ProgrammeParticipation
+    extra = 1
+    autocomplete_fields = ["cooperative"]
+
+
+@admin.register(Programme)
+class ProgrammeAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "kind", "aid_kind", "funding", "year", "budget"]
+    list_filter = ["kind", "aid_kind", "funding", "year"]
+    search_fields = ["name"]
+    inlines = [ProgrammeParticipationInline]
+
+
+@admin.register(ProgrammeParticipation)
+class ProgrammeParticipationAdmin(SimpleHistoryAdmin):
+    list_display = ["programme", "cooperative", "aid_received"]
+    autocomplete_fields = ["programme", "cooperative"]
+    list_select_related = ["programme", "cooperative"]
+
+
+@admin.register(FinancingProposal)
+class FinancingProposalAdmin(SimpleHistoryAdmin):
+    list_display = ["purpose", "cooperative", "assistant", "kind", "amount", "status"]
+    list_filter = ["status", "kind"]
+    search_fields = ["purpose", "lender", "cooperative__name"]
+    autocomplete_fields = ["cooperative", "assistant"]
+    list_select_related = ["cooperative", "assistant__user"]
