@@ -7,12 +7,13 @@ from itertools import groupby
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.models import ModelChoiceIterator
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from koperasi_registry.uploads import FileCheck
 
-from .models import Cooperative, Kelompok, RatAttachment, RatFiling, Village
-from .selectors import office_villages
+from .models import Cooperative, District, Kelompok, RatAttachment, RatFiling, Village
+from .selectors import office_districts, office_villages
 
 
 class GroupedVillageIterator(ModelChoiceIterator):
@@ -64,6 +65,11 @@ class RupiahField(forms.DecimalField):
 
 
 class CooperativeForm(forms.ModelForm):
+    # Not stored: narrows the village select (htmx swaps its options; without JS the full
+    # grouped list stays usable) and is checked against the chosen village.
+    district = forms.ModelChoiceField(
+        queryset=District.objects.none(), required=False, label=_("kecamatan"), empty_label=_("Semua kecamatan")
+    )
     village = VillageChoiceField(queryset=Village.objects.none(), label=_("desa/kelurahan"))
 
     class Meta:
@@ -108,7 +114,7 @@ class CooperativeForm(forms.ModelForm):
     # Sections of the form page: (title, field names).
     SECTIONS = [
         (_("Identitas"), ["name", "nik", "office_code", "jenis", "bentuk", "kelompok", "is_syariah", "is_merah_putih"]),
-        (_("Alamat"), ["village", "address", "latitude", "longitude"]),
+        (_("Alamat"), ["district", "village", "address", "latitude", "longitude"]),
         (_("Badan hukum"), ["founded_on", "legal_entity_number", "legal_entity_date", "legal_entity_authority"]),
         (_("Pengurus dan pengawas"), ["chair_name", "secretary_name", "treasurer_name", "supervisor_names", "manager_name", "phone"]),
         (_("Pembubaran"), ["lifecycle", "dissolution_decree_number", "dissolution_decree_date"]),
@@ -118,6 +124,24 @@ class CooperativeForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["kelompok"].queryset = Kelompok.objects.order_by("name")
         self.fields["village"].queryset = office_villages()
+        self.fields["district"].queryset = office_districts()
+        self.fields["district"].widget.attrs.update(
+            {
+                "hx-get": reverse("cooperatives:village_options"),
+                "hx-target": "#id_village",
+                "hx-trigger": "change",
+                "hx-swap": "innerHTML",
+            }
+        )
+        if self.instance.pk and self.instance.village_id and "district" not in self.initial:
+            self.initial["district"] = self.instance.village.district_id
+
+    def clean(self):
+        data = super().clean()
+        district, village = data.get("district"), data.get("village")
+        if district and village and village.district_id != district.pk:
+            self.add_error("village", _("Desa/kelurahan ini tidak berada di kecamatan %(name)s.") % {"name": district.name})
+        return data
 
     def sections(self):
         return [(title, [self[name] for name in names]) for title, names in self.SECTIONS]

@@ -14,6 +14,7 @@ urlpatterns: list = [
     path("rat/<int:pk>/ubah/", views.RatFilingUpdateView.as_view(), name="ratfiling_edit"),
     path("rat/terlambat/", views.RatOverdueListView.as_view(), name="rat_overdue"),
     path("rat/kepatuhan/", views.RatComplianceView.as_view(), name="rat_compliance"),
+    path("desa/", views.VillageOptionsView.as_view(), name="village_options"),
     # Spreadsheet import (cooperatives/import_views.py)
     path("impor/", import_views.CooperativeImportView.as_view(), name="cooperative_import"),
     path("impor/rat/", import_views.RatFilingImportView.as_view(), name="ratfiling_import"),

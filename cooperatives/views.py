@@ -138,6 +138,19 @@ class CooperativeUpdateView(CooperativeFormMixin, UpdateView):
         )
 
 
+class VillageOptionsView(RoleRequiredMixin, TemplateView):
+    """``<option>``s of one kecamatan's villages (all the office's without one), for htmx."""
+
+    template_name = "cooperatives/_village_options.html"
+
+    def get_context_data(self, **kwargs):
+        villages = selectors.office_villages()
+        district = self.request.GET.get("district", "")
+        if district.isdigit():
+            villages = villages.filter(district_id=int(district))
+        return super().get_context_data(villages=villages, grouped=not district.isdigit(), **kwargs)
+
+
 class RatFilingFormView(PermissionRequiredMixin, TemplateView):
     """Add or edit a RAT filing with its attachments; saved through ``rat_filing_save``."""
 

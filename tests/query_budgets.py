@@ -8,7 +8,7 @@ QUERY_BUDGETS: dict[str, int] = {
     # Registry (H1): list = count + page + kecamatan/village/kelompok options; detail = the
     # cooperative, filings, attachments, two history tables, village/kelompok names, health.
     "cooperative_list": 10, "rat_overdue": 8, "cooperative_detail": 13, "rat_compliance": 5,
-    "cooperative_form": 8, "ratfiling_form": 9,
+    "cooperative_form": 9, "ratfiling_form": 9,
     # Spreadsheet import: its pages; a whole import (check + save, 30 or 300 rows): ~8
     # fixed queries, plus on SQLite one INSERT/UPDATE per 999 parameters (~30 rows).
     "cooperative_import": 4, "import_job": 4, "import_cooperatives_save": 40, "import_rat_save": 40,

@@ -23,6 +23,7 @@ PAGES = {
     "ratfiling_edit": ("filing", {ADMIN: 200, KABID: 403, STAF: 200, PENDAMPING: 403}),
     "rat_overdue": (None, {ADMIN: 200, KABID: 200, STAF: 200, PENDAMPING: 403}),
     "rat_compliance": (None, {ADMIN: 200, KABID: 200, STAF: 200, PENDAMPING: 403}),
+    "village_options": (None, {ADMIN: 200, KABID: 200, STAF: 200, PENDAMPING: 200}),  # public region data
 }
 
 

@@ -287,3 +287,34 @@ def test_a_pendamping_cannot_post_a_filing_even_for_an_assigned_cooperative(clie
     response = client_as(pendamping).post(reverse("cooperatives:ratfiling_add", args=[coop.pk]), rat_data(2023))
     assert response.status_code == 403
     assert not RatFiling.objects.exists()
+
+
+def test_village_options_follow_the_chosen_kecamatan(client_as, staf, sintang):
+    from cooperatives.models import District
+
+    district = District.objects.in_regency("61.05").order_by("code").first()
+    client = client_as(staf)
+    html = client.get(reverse("cooperatives:village_options"), {"district": district.pk}).content.decode()
+    expected = Village.objects.filter(district=district)
+    assert html.count("<option value=\"") == expected.count() + 1  # plus the empty choice
+    assert all(f'value="{village.pk}"' in html for village in expected)
+    assert "<optgroup" not in html
+    everything = client.get(reverse("cooperatives:village_options")).content.decode()
+    assert everything.count("<optgroup") == 14 and everything.count("<option value=\"") == 407
+
+
+def test_the_village_must_lie_in_the_chosen_kecamatan(client_as, staf, sintang):
+    from cooperatives.models import District
+
+    first, second = District.objects.order_by("name")[:2]
+    village = Village.objects.filter(district=second).first()
+    client = client_as(staf)
+    response = client.post(reverse("cooperatives:cooperative_add"), cooperative_data(village, district=first.pk))
+    assert response.status_code == 200
+    assert "tidak berada di kecamatan" in response.content.decode()
+    assert not Cooperative.objects.exists()
+    response = client.post(reverse("cooperatives:cooperative_add"), cooperative_data(village, district=second.pk))
+    assert response.status_code == 302
+    edit = client.get(reverse("cooperatives:cooperative_edit", args=[Cooperative.objects.get().pk]))
+    assert edit.context["form"]["district"].value() == second.pk
+    assert 'hx-get="/koperasi/desa/"' in edit.content.decode()
