@@ -4,7 +4,7 @@ sizes (e.g. 3 and 30 rows) with the same number."""
 
 QUERY_BUDGETS: dict[str, int] = {
     # session + user + roles are 3 of each page's queries.
-    "dashboard": 6,
+    "dashboard": 12,  # + regency, regions (2), statuses, scorecard (3), permissions (2)
     # Registry (H1): list = count + page + kecamatan/village/kelompok options; detail = the
     # cooperative, filings, attachments, two history tables, village/kelompok names, health.
     "cooperative_list": 10, "rat_overdue": 8, "cooperative_detail": 13, "rat_compliance": 5,
