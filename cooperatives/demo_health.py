@@ -94,9 +94,8 @@ def seed(stdout=None) -> int:
                     continue
                 aspects = list(instrument.aspects.all())
                 checklists = _checklists(rng, level_this_year, aspects) if code == PERMENKOP else None
-                scores = (
-                    _ratings(rng, level_this_year, aspects) if code == RATING else _percentages(rng, level_this_year, aspects)
-                )
+                draw = _ratings if code == RATING else _percentages
+                scores = draw(rng, level_this_year, aspects)
                 assessed_on = min(datetime.date(year + 1, rng.choice([5, 6, 11, 12]), rng.randint(1, 28)), today)
                 assessment_create(
                     cooperative=cooperative,

@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .choices import Jenis
-from .health_selectors import health_category_choices, instrument_choices, with_latest_health_category
+from .health_selectors import health_category_choices, with_latest_health_category
 from .models import District, HealthAssessment, HealthInstrument
 
 
@@ -70,10 +70,3 @@ class AssessmentFilterSet(django_filters.FilterSet):
             return queryset
         return queryset.filter(Q(cooperative__name__icontains=value) | Q(cooperative__nik__icontains=value))
 
-
-__all__ = [
-    "AssessmentFilterSet",
-    "filter_latest_health_category",
-    "instrument_choices",
-    "latest_health_category_filter",
-]

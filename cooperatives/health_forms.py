@@ -34,7 +34,8 @@ class AssessmentForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["cooperative"].queryset = Cooperative.objects.visible_to(user).only("id", "name", "jenis", "is_syariah")
+        cooperatives = Cooperative.objects.visible_to(user)
+        self.fields["cooperative"].queryset = cooperatives.only("id", "name", "jenis", "is_syariah")
         self.fields["instrument"].queryset = instrument_choices()
         self.fields["instrument"].empty_label = _("– pilih instrumen –")
         self.fields["cooperative"].empty_label = _("– pilih koperasi –")
@@ -135,7 +136,9 @@ class AssessmentForm(forms.ModelForm):
                 self.add_error(row["score"], _("Isi nilai aspek ini, atau jumlah butir terpenuhi dan jumlah butir."))
             return
         if met is None or items is None:
-            self.add_error(row["items"] if items is None else row["met"], _("Isi keduanya: butir terpenuhi dan jumlah butir."))
+            self.add_error(
+                row["items"] if items is None else row["met"], _("Isi keduanya: butir terpenuhi dan jumlah butir.")
+            )
             return
         try:
             cleaned[row["score"]] = checklist_percentage(met=met, items=items)

@@ -110,7 +110,10 @@ def weighted_total(
         )
     max_score, max_total = to_decimal(max_score), to_decimal(max_total)
     raw = sum(
-        (validate_score(scores[name], max_score=max_score) / max_score * to_decimal(weight) for name, weight in weights.items()),
+        (
+            validate_score(scores[name], max_score=max_score) / max_score * to_decimal(weight)
+            for name, weight in weights.items()
+        ),
         Decimal(0),
     )
     return quantize(raw * max_total / WEIGHT_TOTAL)
@@ -118,7 +121,8 @@ def weighted_total(
 
 def aspect_contribution(*, score, weight, max_score=Decimal(100), max_total=Decimal(100)) -> Decimal:
     """One aspect's share of the total (what the worksheet calls the aspect's "skor")."""
-    return quantize(to_decimal(score) / to_decimal(max_score) * to_decimal(weight) * to_decimal(max_total) / WEIGHT_TOTAL)
+    share = to_decimal(score) / to_decimal(max_score) * to_decimal(weight)
+    return quantize(share * to_decimal(max_total) / WEIGHT_TOTAL)
 
 
 def health_category(*, total, thresholds: Iterable[tuple]) -> str:

@@ -1,6 +1,7 @@
 """The assessment list table (django-tables2)."""
 
 import django_tables2 as tables
+from django.template.defaultfilters import floatformat
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -30,7 +31,9 @@ class AssessmentTable(tables.Table):
         verbose_name=_("Kecamatan"),
         order_by=("cooperative__village__district__name", "cooperative__name"),
     )
-    jenis = tables.Column(accessor="cooperative__jenis", verbose_name=_("Jenis"), order_by=("cooperative__jenis", "cooperative__name"))
+    jenis = tables.Column(
+        accessor="cooperative__jenis", verbose_name=_("Jenis"), order_by=("cooperative__jenis", "cooperative__name")
+    )
     instrument = tables.Column(verbose_name=_("Instrumen"), order_by=("instrument__name", "instrument__version"))
     total = tables.Column(verbose_name=_("Nilai"), attrs={"td": {"class": "text-end"}, "th": {"class": "text-end"}})
     category = tables.Column(verbose_name=_("Kategori"), order_by=("category_rank", "category"))
@@ -40,7 +43,9 @@ class AssessmentTable(tables.Table):
     class Meta:
         model = HealthAssessment
         fields = ()
-        sequence = ("year", "cooperative", "district", "jenis", "instrument", "total", "category", "assessed_on", "assessor")
+        sequence = (
+            "year", "cooperative", "district", "jenis", "instrument", "total", "category", "assessed_on", "assessor",
+        )
         order_by = ("-year", "cooperative")
         empty_text = _("Belum ada penilaian kesehatan yang cocok.")
         attrs = {"class": "table table-sm table-hover align-middle", "data-testid": "assessment-table"}
@@ -53,7 +58,9 @@ class AssessmentTable(tables.Table):
         return self.render_jenis(record)
 
     def render_total(self, value, record):
-        return format_html("{} <small class=\"text-body-secondary\">/ {}</small>", _number(value), _number(record.max_total))
+        return format_html(
+            '{} <small class="text-body-secondary">/ {}</small>', floatformat(value, "-2"), floatformat(record.max_total, "-2")
+        )
 
     def value_total(self, value):
         return value
@@ -76,8 +83,3 @@ class AssessmentTable(tables.Table):
     def value_instrument(self, value):
         return str(value)
 
-
-def _number(value) -> str:
-    """2 decimals with an Indonesian comma, trailing zeros dropped (80,00 -> 80; 79,50 -> 79,5)."""
-    text = f"{value:.2f}".rstrip("0").rstrip(".")
-    return text.replace(".", ",")

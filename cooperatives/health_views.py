@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
+from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, FormView, View
@@ -101,7 +102,7 @@ class AssessmentCreateView(RoleRequiredMixin, AssessmentFormMixin, FormView):
         messages.success(
             self.request,
             _("Penilaian tersimpan: nilai %(total)s, %(category)s.")
-            % {"total": assessment.total, "category": assessment.category},
+            % {"total": floatformat(assessment.total, "-2"), "category": assessment.category},
         )
         return redirect(assessment)
 
