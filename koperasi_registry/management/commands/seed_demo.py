@@ -39,6 +39,7 @@ def seed_users() -> list[tuple[str, str]]:
 SEEDERS: list[str] = [
     "cooperatives.demo.seed",
     "cooperatives.demo_health.seed",
+    "assistants.demo.seed",
 ]
 
 
