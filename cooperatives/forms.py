@@ -8,6 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.models import ModelChoiceIterator
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from koperasi_registry.uploads import FileCheck
@@ -209,6 +210,14 @@ class RatFilingForm(forms.ModelForm):
                 params={"year": year},
             )
         return year
+
+    def clean(self):
+        data = super().clean()
+        today = timezone.localdate()
+        for name in ("rat_date", "reported_on"):
+            if data.get(name) and data[name] > today:
+                self.add_error(name, _("Tanggal tidak boleh di masa depan."))
+        return data
 
     def sections(self):
         return [(title, [self[name] for name in names]) for title, names in self.SECTIONS]

@@ -218,6 +218,7 @@ def test_a_duplicate_book_year_gets_a_clear_message(client_as, staf, sintang):
         ({"modal_sendiri": "banyak"}, "modal_sendiri"),
         ({"members_male": "-1"}, "members_male"),
         ({"book_year": ""}, "book_year"),
+        ({"reported_on": "2099-01-01"}, "reported_on"),  # in the future
     ],
 )
 def test_bad_rat_input_is_refused_and_kept(client_as, staf, sintang, overrides, field):
