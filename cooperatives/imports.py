@@ -364,7 +364,7 @@ class Plan:
     create: list = field(default_factory=list)
     update: list = field(default_factory=list)
     unchanged: int = 0
-    update_fields: list[str] = field(default_factory=list)
+    update_fields: list[str] = field(default_factory=list)  # fields that changed in some row
 
 
 @dataclass
@@ -403,6 +403,7 @@ class Importer:
         self.sheet = sheet
         self.user = user
         self.header_of = {column.field: column.header for column in self.columns if column.field}
+        self.originals: dict[int, dict] = {}
 
     def cells(self, values: tuple) -> dict[str, Any]:
         """``{header: raw value}`` for the sheet's columns that are not blank in this row."""
@@ -413,7 +414,14 @@ class Importer:
         }
 
     def prefetch(self) -> None:  # pragma: no cover - abstract
+        """Load every row's look-ups in a few queries; ``remember`` the stored rows."""
         raise NotImplementedError
+
+    def remember(self, instances) -> None:
+        """Keep stored values, to tell updated rows from unchanged ones after binding."""
+        attnames = [f.attname for f in self.model._meta.concrete_fields]
+        for instance in instances:
+            self.originals.setdefault(instance.pk, {a: getattr(instance, a) for a in attnames})
 
     def bind(self, number: int, parsed: dict, error: Callable[[str, str], None], failed: Callable[[str], bool]):
         """Return the instance for this row (or None); report problems through ``error``;
@@ -423,8 +431,9 @@ class Importer:
     def check(self, progress: Callable[[int], None] | None = None) -> Plan:
         plan = Plan()
         present = {column.header for column in self.sheet.present}
-        plan.update_fields = [c.field for c in self.columns if c.field and c.header in present]
-        attnames = [self.model._meta.get_field(name).attname for name in plan.update_fields]
+        sheet_fields = [c.field for c in self.columns if c.field and c.header in present]
+        attnames = {self.model._meta.get_field(name).attname: name for name in sheet_fields}
+        changed_fields = set()
         self.prefetch()
         parsers = {column.header: column for column in self.columns}
         for done, (number, values) in enumerate(self.sheet.rows, start=1):
@@ -441,7 +450,7 @@ class Importer:
                     error(header, " ".join(exc.messages))
             instance = self.bind(number, parsed, error, lambda header: any(c == header for c, _m in row_errors))
             if instance is not None:
-                before = {name: getattr(instance, name) for name in attnames} if instance.pk else None
+                before = self.originals[instance.pk] if instance.pk else None
                 failed = {header for header, _message in row_errors}
                 for column in self.columns:
                     if column.field and column.field not in self.lookup_fields and column.header in parsed:
@@ -458,7 +467,8 @@ class Importer:
                 if not row_errors:
                     if before is None:
                         plan.create.append(instance)
-                    elif any(getattr(instance, name) != value for name, value in before.items()):
+                    elif changed := {name for a, name in attnames.items() if getattr(instance, a) != before[a]}:
+                        changed_fields |= changed
                         plan.update.append(instance)
                     else:
                         plan.unchanged += 1
@@ -468,6 +478,8 @@ class Importer:
                 progress(done)
         if progress:
             progress(len(self.sheet.rows))
+        # Only what changed: Django's bulk_update builds a CASE per field and row, its cost.
+        plan.update_fields = [name for name in sheet_fields if name in changed_fields]
         return plan
 
     def save(self, plan: Plan) -> Result:
@@ -518,6 +530,7 @@ class CooperativeImporter(Importer):
             self.by_nik.update({c.nik: c for c in Cooperative.objects.filter(nik__in=chunk)})
         for chunk in _chunks(codes):
             self.by_code.update({c.office_code: c for c in Cooperative.objects.filter(office_code__in=chunk)})
+        self.remember((*self.by_nik.values(), *self.by_code.values()))
         found_ids = {c.pk for c in (*self.by_nik.values(), *self.by_code.values())}
         self.visible_ids = set()
         for chunk in _chunks(found_ids):
@@ -610,6 +623,7 @@ class RatImporter(Importer):
         for chunk in _chunks(ids):
             for filing in RatFiling.objects.filter(cooperative_id__in=chunk):
                 self.filings[(filing.cooperative_id, filing.book_year)] = filing
+        self.remember(self.filings.values())
         self.seen = {}
 
     def bind(self, number, parsed, error, failed):
