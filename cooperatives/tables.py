@@ -30,7 +30,7 @@ def status_badge(status, reason=""):
 
 
 class CooperativeTable(tables.Table):
-    name = tables.Column(linkify=True, verbose_name=_("Nama koperasi"), attrs={"td": {"class": "text-wrap"}})
+    name = tables.Column(linkify=True, verbose_name=_("Nama koperasi"), attrs={"td": {"style": "min-width: 12rem"}})
     nik = tables.Column(verbose_name=_("NIK"))
     village = tables.Column(verbose_name=_("Desa/kelurahan"), order_by=("village__name", "name"))
     district = tables.Column(
