@@ -9,6 +9,7 @@ NAVIGATION = [
     (_("Beranda"), "dashboard", access.ROLES),
     (_("Koperasi"), "cooperatives:cooperative_list", access.ROLES),
     (_("RAT terlambat"), "cooperatives:rat_overdue", (access.ADMIN, access.KABID, access.STAF)),
+    (_("Impor"), "cooperatives:cooperative_import", (access.ADMIN, access.STAF)),
     (_("Kesehatan"), "cooperatives:assessment_list", (access.ADMIN, access.KABID, access.STAF)),
     (_("Catat kunjungan"), "assistants:visit_add", (access.ADMIN, access.STAF, access.PENDAMPING)),
     (_("Koperasi saya"), "assistants:my_cooperatives", (access.PENDAMPING,)),
