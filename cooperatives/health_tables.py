@@ -14,7 +14,7 @@ RANK_BADGES = {1: "text-bg-success", 2: "text-bg-primary", 3: "text-bg-warning",
 
 def category_badge(category: str, rank: int):
     return format_html(
-        '<span class="badge {}" data-category="{}">{}</span>', RANK_BADGES.get(rank, "text-bg-dark"), category, category
+        '<span class="badge text-wrap text-start {}" data-category="{}">{}</span>', RANK_BADGES.get(rank, "text-bg-dark"), category, category
     )
 
 

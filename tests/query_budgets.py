@@ -15,8 +15,8 @@ QUERY_BUDGETS: dict[str, int] = {
     # Health assessments: list = count + page + category/instrument/kecamatan options + the
     # add-button permission (2); detail = assessment, aspect rows, history, permissions (2);
     # entry = options, instrument, aspects, thresholds; a POST adds FK and uniqueness checks.
-    "assessment_list": 10, "assessment_detail": 8, "assessment_add": 9, "assessment_add_post": 13,
-    "assessment_preview": 11, "assessment_aspects": 7,
+    "assessment_list": 10, "assessment_detail": 8, "assessment_add": 8, "assessment_add_post": 13,
+    "assessment_preview": 11, "assessment_aspects": 6,
     # Assistants (H5), measured 3 and 30 rows alike: lists = count + page + prefetches +
     # filter choices; the visit form = cooperative/topic/programme/owner/follow-up choices.
     "assistants:assistant_list": 5, "assistants:assistant_detail": 7, "assistants:my_cooperatives": 5,

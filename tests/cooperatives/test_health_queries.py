@@ -53,8 +53,9 @@ def test_entry_pages(client_as, staf, sintang, django_assert_max_num_queries, ro
     cooperatives = [ksp() for _ in range(rows)]
     assess(cooperatives[0], assessor=staf)
     client = client_as(staf)
+    ksp_pk, checklist_pk = instrument(KSP).pk, instrument(PERMENKOP).pk
     with django_assert_max_num_queries(QUERY_BUDGETS["assessment_add"]):
-        response = client.get(reverse("cooperatives:assessment_add"), {"instrument": instrument(KSP).pk})
+        response = client.get(reverse("cooperatives:assessment_add"), {"instrument": ksp_pk})
     assert response.status_code == 200
     assert response.content.decode().count('data-testid="aspect-row"') == 7
     duplicate, fresh = form_data(cooperatives[0]), form_data(cooperatives[-1])
@@ -66,5 +67,6 @@ def test_entry_pages(client_as, staf, sintang, django_assert_max_num_queries, ro
         response = client.post(reverse("cooperatives:assessment_preview"), fresh)
     assert response.context["result"] is not None
     with django_assert_max_num_queries(QUERY_BUDGETS["assessment_aspects"]):
-        client.get(reverse("cooperatives:assessment_aspects"), {"instrument": instrument(PERMENKOP).pk})
+        response = client.get(reverse("cooperatives:assessment_aspects"), {"instrument": checklist_pk})
+    assert response.content.decode().count('data-testid="aspect-row"') == 4
     assert HealthAssessment.objects.count() == 1
