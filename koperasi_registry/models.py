@@ -60,7 +60,7 @@ class ImportJob(models.Model):
     total = models.PositiveIntegerField(_("jumlah baris"), default=0)
     processed = models.PositiveIntegerField(_("baris diproses"), default=0)
     # Each error is {"row": 12, "column": "NIK", "message": "..."}; at most
-    # ``imports.MAX_STORED_ERRORS`` are kept, ``error_count`` counts them all.
+    # ``imports.jobs.MAX_STORED_ERRORS`` are kept, ``error_count`` counts them all.
     errors = models.JSONField(_("kesalahan"), default=list, blank=True)
     error_count = models.PositiveIntegerField(_("jumlah kesalahan"), default=0)
     message = models.CharField(_("pesan"), max_length=500, blank=True)

@@ -1,0 +1,279 @@
+"""The file format (columns with their fixed Indonesian headers), reading XLSX/CSV, and
+the downloadable templates."""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from koperasi_registry.models import ImportJob
+
+from ..choices import Bentuk, Jenis
+from ..models import Kelompok, Village
+from .cells import (
+    SheetError,
+    choice_parser,
+    is_blank,
+    normalize_village_code,
+    parse_bool,
+    parse_date,
+    parse_decimal,
+    parse_int,
+    parse_text,
+)
+
+
+# --- Columns: the file format. Headers are fixed Indonesian text (not translated), so a
+# sheet works whatever the interface language. -------------------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    field: str | None  # model field it fills (None: used for look-ups only)
+    parse: Callable[[Any], Any] = parse_text
+    example: Any = ""
+    help: str = ""
+    aliases: tuple[str, ...] = ()
+    text_format: bool = False  # format the template column as text (leading zeros stay)
+
+
+NIK = "NIK"
+KODE_DINAS = "Kode dinas"
+KODE_DESA = "Kode desa (Kemendagri)"
+KELOMPOK = "Kelompok"
+TAHUN_BUKU = "Tahun buku"
+
+COOPERATIVE_COLUMNS = (
+    Column(NIK, "nik", example="6105010020001", text_format=True,
+           help="Nomor Induk Koperasi; kosongkan bila belum ada"),
+    Column(KODE_DINAS, "office_code", example="KOP-0001", text_format=True, help="Kode koperasi dalam catatan dinas"),
+    Column("Nama koperasi", "name", example="Koperasi Desa Merah Putih Contoh", aliases=("Nama",)),
+    Column("Jenis", "jenis", choice_parser(Jenis), example="Konsumen",
+           help=", ".join(str(label) for label in Jenis.labels)),
+    Column("Bentuk", "bentuk", choice_parser(Bentuk), example="Primer", help="Primer atau Sekunder"),
+    Column(KELOMPOK, "kelompok", example="", help="Nama kelompok dari daftar dinas"),
+    Column("Syariah", "is_syariah", parse_bool, example="Tidak", help="Ya atau Tidak"),
+    Column("Merah Putih", "is_merah_putih", parse_bool, example="Ya", help="Ya atau Tidak"),
+    Column(KODE_DESA, "village", normalize_village_code, example="", text_format=True, aliases=("Kode desa",),
+           help="Kode Kemendagri, mis. 61.05.01.2001"),
+    Column("Alamat", "address", example="Jl. Lintas Melawi No. 1"),
+    Column("Lintang", "latitude", parse_decimal, example="", help="Mis. 0.0734"),
+    Column("Bujur", "longitude", parse_decimal, example="", help="Mis. 111.4952"),
+    Column("Tanggal berdiri", "founded_on", parse_date, example=datetime.date(2025, 7, 21), help="HH/BB/TTTT"),
+    Column("Nomor badan hukum", "legal_entity_number", example="AHU-0005202.AH.01.26.TAHUN 2025"),
+    Column("Tanggal badan hukum", "legal_entity_date", parse_date, example=datetime.date(2025, 8, 1),
+           help="HH/BB/TTTT"),
+    Column("Pengesah badan hukum", "legal_entity_authority", example="Kementerian Hukum"),
+    Column("Ketua", "chair_name", example="Budi Santoso"),
+    Column("Sekretaris", "secretary_name", example=""),
+    Column("Bendahara", "treasurer_name", example=""),
+    Column("Pengawas", "supervisor_names", example=""),
+    Column("Manajer", "manager_name", example=""),
+    Column("Telepon", "phone", example="0812 5555 0101", text_format=True),
+)
+
+RAT_COLUMNS = (
+    Column(NIK, None, example="6105010020001", text_format=True, help="NIK atau Kode dinas koperasi"),
+    Column(KODE_DINAS, None, example="KOP-0001", text_format=True, help="NIK atau Kode dinas koperasi"),
+    Column(TAHUN_BUKU, "book_year", parse_int, example=2024),
+    Column("Tanggal RAT", "rat_date", parse_date, example=datetime.date(2025, 3, 15), help="HH/BB/TTTT"),
+    Column("Tanggal lapor", "reported_on", parse_date, example=datetime.date(2025, 3, 20), help="HH/BB/TTTT"),
+    Column("Anggota laki-laki", "members_male", parse_int, example=40),
+    Column("Anggota perempuan", "members_female", parse_int, example=35),
+    Column("Jumlah pengurus", "pengurus_count", parse_int, example=3),
+    Column("Jumlah pengawas", "pengawas_count", parse_int, example=3),
+    Column("Manajer laki-laki", "managers_male", parse_int, example=1),
+    Column("Manajer perempuan", "managers_female", parse_int, example=0),
+    Column("Karyawan laki-laki", "employees_male", parse_int, example=2),
+    Column("Karyawan perempuan", "employees_female", parse_int, example=3),
+    Column("Modal sendiri", "modal_sendiri", parse_decimal, example=150_000_000, help="Rupiah"),
+    Column("Modal luar", "modal_luar", parse_decimal, example=50_000_000, help="Rupiah"),
+    Column("Total aset", "total_aset", parse_decimal, example=210_000_000, help="Rupiah"),
+    Column("Volume usaha", "volume_usaha", parse_decimal, example=480_000_000, help="Rupiah"),
+    Column("SHU", "shu", parse_decimal, example=12_500_000, help="Rupiah; negatif bila rugi"),
+    Column("Catatan", "notes", example=""),
+)
+
+COLUMNS = {ImportJob.Kind.COOPERATIVE: COOPERATIVE_COLUMNS, ImportJob.Kind.RAT: RAT_COLUMNS}
+
+
+def _norm(header) -> str:
+    return " ".join(str(header or "").split()).casefold()
+
+
+# --- Reading a sheet ---------------------------------------------------------------------
+
+
+@dataclass
+class Sheet:
+    columns: list[Column | None]  # per position in the file (None: an empty header cell)
+    rows: list[tuple[int, tuple]]  # (row number as the spreadsheet shows it, cell values)
+
+    @property
+    def present(self) -> list[Column]:
+        return [column for column in self.columns if column is not None]
+
+
+def max_rows() -> int:
+    return getattr(settings, "IMPORT_MAX_ROWS", 50_000)
+
+
+def _xlsx_rows(upload) -> Iterable[tuple]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(upload, read_only=True, data_only=True)
+        sheet = workbook.worksheets[0]
+        yield from sheet.iter_rows(values_only=True)
+    except SheetError:
+        raise
+    except Exception as exc:  # openpyxl raises many kinds for a damaged file
+        raise SheetError(_("Berkas XLSX tidak dapat dibaca. Simpan ulang dari Excel/LibreOffice sebagai .xlsx.")) from exc
+
+
+def _decode(data: bytes) -> str:
+    if b"\x00" in data:
+        raise SheetError(_("Isi berkas bukan teks CSV."))
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")  # CSV saved by Excel on Windows
+
+
+def _csv_rows(upload) -> Iterable[tuple]:
+    text = _decode(upload.read())
+    first_line = text.split("\n", 1)[0]
+    # Excel with Indonesian regional settings separates with ";" (the comma is the decimal mark).
+    delimiter = max((";", ",", "\t"), key=first_line.count)
+    for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
+        yield tuple(row)
+
+
+def read_sheet(upload, name: str, kind: str, *, header_only: bool = False) -> Sheet:
+    """Read the first worksheet (XLSX) or the CSV; the first row is the header."""
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if extension not in ("xlsx", "csv"):
+        raise SheetError(_("Gunakan berkas .xlsx atau .csv."))
+    raw_rows = iter(_xlsx_rows(upload) if extension == "xlsx" else _csv_rows(upload))
+    header = next(raw_rows, None)
+    if header is None:
+        raise SheetError(_("Berkas kosong: baris pertama harus berisi judul kolom."))
+    columns = match_header(header, COLUMNS[kind])
+    rows: list[tuple[int, tuple]] = []
+    if not header_only:
+        limit = max_rows()
+        for number, values in enumerate(raw_rows, start=2):
+            if all(is_blank(value) for value in values):
+                continue
+            if len(rows) >= limit:
+                raise SheetError(_("Terlalu banyak baris: paling banyak %(limit)s per berkas.") % {"limit": limit})
+            rows.append((number, tuple(values)))
+        if not rows:
+            raise SheetError(_("Berkas tidak berisi baris data di bawah judul kolom."))
+    return Sheet(columns=columns, rows=rows)
+
+
+def match_header(header: tuple, known: tuple[Column, ...]) -> list[Column | None]:
+    by_name = {}
+    for column in known:
+        for name in (column.header, *column.aliases):
+            by_name[_norm(name)] = column
+    columns, unknown, seen = [], [], set()
+    for cell in header:
+        if is_blank(cell):
+            columns.append(None)
+            continue
+        column = by_name.get(_norm(cell))
+        if column is None:
+            unknown.append(str(cell).strip())
+        elif column.header in seen:
+            raise SheetError(_("Kolom '%(name)s' muncul dua kali.") % {"name": column.header})
+        else:
+            seen.add(column.header)
+        columns.append(column)
+    if unknown:
+        raise SheetError(
+            _("Kolom tidak dikenal: %(unknown)s. Gunakan judul kolom dari templat.")
+            % {"unknown": ", ".join(unknown)}
+        )
+    if NIK not in seen and KODE_DINAS not in seen:
+        raise SheetError(_("Berkas perlu kolom NIK atau Kode dinas untuk mencocokkan koperasi."))
+    if known is RAT_COLUMNS and TAHUN_BUKU not in seen:
+        raise SheetError(_("Berkas perlu kolom Tahun buku."))
+    return columns
+
+
+# --- Templates: the exact headers and one example row --------------------------------------
+
+
+def template_rows(kind: str) -> tuple[list[str], list]:
+    """Header and an example row; the example village and kelompok come from the data."""
+    columns = COLUMNS[kind]
+    village = (
+        Village.objects.in_regency(settings.OFFICE_REGENCY_CODE).order_by("code").values_list("code", flat=True).first()
+    )
+    kelompok = Kelompok.objects.values_list("name", flat=True).first()
+    example = []
+    for column in columns:
+        value = column.example
+        if column.header == KODE_DESA:
+            value = village or ""
+        elif column.header == KELOMPOK:
+            value = kelompok or ""
+        example.append(value)
+    return [column.header for column in columns], example
+
+
+def template_csv(kind: str) -> str:
+    header, example = template_rows(kind)
+    out = io.StringIO()
+    out.write("\ufeff")  # so that Excel opens UTF-8 correctly
+    writer = csv.writer(out)
+    writer.writerow(header)
+    writer.writerow([value.strftime("%d/%m/%Y") if isinstance(value, datetime.date) else value for value in example])
+    return out.getvalue()
+
+
+def template_xlsx(kind: str) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    header, example = template_rows(kind)
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Data"
+    sheet.append(header)
+    sheet.append(example)
+    for index, column in enumerate(COLUMNS[kind], start=1):
+        letter = get_column_letter(index)
+        sheet[f"{letter}1"].font = Font(bold=True)
+        sheet.column_dimensions[letter].width = max(14, len(column.header) + 4)
+        cell = sheet[f"{letter}2"]
+        if isinstance(column.example, datetime.date):
+            cell.number_format = "DD/MM/YYYY"
+        if column.text_format:
+            for row in range(2, 1002):
+                sheet[f"{letter}{row}"].number_format = "@"
+    sheet.freeze_panes = "A2"
+    notes = workbook.create_sheet("Petunjuk")
+    notes.append(["Kolom", "Keterangan"])
+    notes["A1"].font = notes["B1"].font = Font(bold=True)
+    for column in COLUMNS[kind]:
+        notes.append([column.header, column.help])
+    notes.append([])
+    notes.append(["", "Koperasi dicocokkan dengan NIK, lalu Kode dinas; yang tidak cocok dibuat baru."])
+    notes.append(["", "Sel kosong tidak mengubah data yang sudah ada."])
+    notes.column_dimensions["A"].width = 26
+    notes.column_dimensions["B"].width = 80
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
