@@ -96,7 +96,10 @@ def seed(stdout=None) -> int:
                 checklists = _checklists(rng, level_this_year, aspects) if code == PERMENKOP else None
                 draw = _ratings if code == RATING else _percentages
                 scores = draw(rng, level_this_year, aspects)
-                assessed_on = min(datetime.date(year + 1, rng.choice([5, 6, 11, 12]), rng.randint(1, 28)), today)
+                # At the book year's end or in the middle of the next year (as offices do).
+                year_end = rng.random() < 0.4
+                month = 12 if year_end else rng.choice([5, 6, 7])
+                assessed_on = min(datetime.date(year if year_end else year + 1, month, rng.randint(1, 28)), today)
                 assessment_create(
                     cooperative=cooperative,
                     year=year,
