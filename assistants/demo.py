@@ -181,6 +181,10 @@ def seed(stdout):
                 followup.closed_on = later.visit_date
                 followup.closed_by = visit.assistant.user
                 followup.closed_in_visit = later
+            elif later is None and due < today - datetime.timedelta(days=30) and rng.random() < 0.7:
+                followup.status = FollowUpStatus.DONE  # done and reported by phone
+                followup.closed_on = due
+                followup.closed_by = visit.assistant.user
             followups.append(followup)
     bulk_create_with_history(followups, FollowUp)
 

@@ -93,6 +93,7 @@ class MyCooperativesView(RoleRequiredMixin, FilteredTableView):
 class VisitListView(RoleRequiredMixin, FilteredTableView):
     filterset_class = filtersets.VisitFilterSet
     table_class = tables.VisitTable
+    template_name = "assistants/visit_list.html"
     title = _("Kunjungan pembinaan")
     export_name = "kunjungan"
     add_url_name = "assistants:visit_add"

@@ -13,9 +13,7 @@ NAVIGATION = [
     (_("Kesehatan"), "cooperatives:assessment_list", (access.ADMIN, access.KABID, access.STAF)),
     (_("Catat kunjungan"), "assistants:visit_add", (access.ADMIN, access.STAF, access.PENDAMPING)),
     (_("Koperasi saya"), "assistants:my_cooperatives", (access.PENDAMPING,)),
-    (_("Kunjungan"), "assistants:visit_list", access.ROLES),
-    (_("Tindak lanjut"), "assistants:followup_list", access.ROLES),
-    (_("Pendamping"), "assistants:assistant_list", (access.ADMIN, access.KABID, access.STAF)),
+    (_("Pendampingan"), "assistants:assistant_list", (access.ADMIN, access.KABID, access.STAF)),
 ]
 
 
