@@ -64,6 +64,11 @@ class AssessmentFilterSet(django_filters.FilterSet):
         model = HealthAssessment
         fields = ["q", "year", "category", "instrument", "district", "jenis", "assessed_on"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Read the category labels once per request (validation and rendering both need them).
+        self.filters["category"].extra["choices"] = health_category_choices()
+
     def search(self, queryset, name, value):
         value = value.strip()
         if not value:

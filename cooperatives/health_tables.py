@@ -19,7 +19,7 @@ def category_badge(category: str, rank: int):
 
 
 class AssessmentTable(tables.Table):
-    year = tables.Column(verbose_name=_("Tahun buku"), order_by=("year", "cooperative__name"))
+    year = tables.Column(verbose_name=_("Tahun buku"), order_by=("year", "id"))  # matches an index
     cooperative = tables.Column(
         linkify=lambda record: record.get_absolute_url(),
         verbose_name=_("Koperasi"),
@@ -46,7 +46,7 @@ class AssessmentTable(tables.Table):
         sequence = (
             "year", "cooperative", "district", "jenis", "instrument", "total", "category", "assessed_on", "assessor",
         )
-        order_by = ("-year", "cooperative")
+        order_by = ("-year",)
         empty_text = _("Belum ada penilaian kesehatan yang cocok.")
         attrs = {"class": "table table-sm table-hover align-middle", "data-testid": "assessment-table"}
 
