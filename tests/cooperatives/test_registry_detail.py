@@ -173,8 +173,6 @@ def test_the_timeline_shows_filings_and_missing_due_years(sintang):
 
 
 def test_history_lists_who_changed_what(sintang, staf, admin):
-    from simple_history.utils import update_change_reason  # noqa: F401  (history API present)
-
     coop = CooperativeFactory(name="Koperasi Awal")
     kelompok = Kelompok.objects.get_or_create(name="KUD")[0]
     other_village = Village.objects.order_by("-code").first()
