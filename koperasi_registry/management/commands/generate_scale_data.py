@@ -122,6 +122,12 @@ class Command(BaseCommand):
             self.style.SUCCESS(f"Selesai dalam {time.perf_counter() - started:.1f} detik: {summary}.")
         )
 
+    def progress(self, label, done, total):
+        """A line every 20 batches on long runs, so a ten-minute load shows it is alive."""
+        if total >= 20 * self.batch and (done == total or done % (20 * self.batch) == 0):
+            self.stdout.write(f"  ... {label}: {done:,} / {total:,}".replace(",", "."))
+            self.stdout.flush()
+
     @contextmanager
     def step(self, label):
         started = time.perf_counter()
@@ -159,6 +165,7 @@ class Command(BaseCommand):
             ]
             RatFiling.objects.bulk_create(filings, batch_size=self.batch)
             filings_total += len(filings)
+            self.progress("koperasi", min(start + self.batch, total), total)
         return {"koperasi": total, "laporan RAT": filings_total, "new_ids": new_ids}
 
     def cooperative(self, number, villages, kelompok, reference, book_years):
@@ -357,4 +364,5 @@ class Command(BaseCommand):
             FollowUp.objects.bulk_create(followups, batch_size=self.batch)
             visits_done += len(created)
             followups_done += len(followups)
+            self.progress("kunjungan", visits_done, total)
         return {"kunjungan": visits_done, "tindak lanjut": followups_done}
