@@ -58,3 +58,9 @@ def sintang(db):
 
     load_regions(["61.05"])
     return Regency.objects.get(code="61.05")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Browser tests last: their transactional clean-up empties every table, including the
+    rows that data migrations install (kelompok, health instruments, visit topics)."""
+    items.sort(key=lambda item: "/e2e/" in str(item.fspath))

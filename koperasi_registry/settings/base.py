@@ -156,3 +156,11 @@ LOGGING = {
 RAT_DEADLINE_PRIMER = env_str("RAT_DEADLINE_PRIMER", "04-30")
 RAT_DEADLINE_SEKUNDER = env_str("RAT_DEADLINE_SEKUNDER", "06-30")
 RAT_STATUS_WINDOW = env_int("RAT_STATUS_WINDOW", 3)
+
+# Coaching (assistants/conf.py documents each): load warning above this many current
+# assignments; "coached" = at least N visits of the coaching kinds in a year; a cooperative
+# is due for a visit after this many days; phone photos are reduced to this longest side.
+ASSISTANTS_MAX_ASSIGNMENTS = env_int("ASSISTANTS_MAX_ASSIGNMENTS", 15)
+ASSISTANTS_COACHED_MIN_VISITS = env_int("ASSISTANTS_COACHED_MIN_VISITS", 2)
+ASSISTANTS_VISIT_INTERVAL_DAYS = env_int("ASSISTANTS_VISIT_INTERVAL_DAYS", 30)
+ASSISTANTS_PHOTO_MAX_SIDE = env_int("ASSISTANTS_PHOTO_MAX_SIDE", 1600)

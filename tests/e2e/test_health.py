@@ -26,7 +26,8 @@ def test_staf_enters_an_assessment_and_sees_the_category_while_typing(open_page,
     log_in(page, live_server, staf)
     if viewport is PHONE:
         page.get_by_role("button", name="Buka menu").click()
-    page.get_by_role("link", name="Kesehatan").click()
+    page.get_by_role("button", name="Koperasi", exact=True).click()
+    page.get_by_role("link", name="Penilaian kesehatan").click()
     expect(page.get_by_role("heading", name="Penilaian kesehatan")).to_be_visible()
     page.get_by_role("link", name="Tambah").click()
 

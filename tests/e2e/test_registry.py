@@ -39,7 +39,8 @@ def test_staf_on_a_phone_filters_opens_and_records_a_rat(open_page, live_server,
     log_in(page, live_server, user)
 
     page.get_by_role("button", name="Buka menu").click()
-    page.get_by_role("link", name="Koperasi", exact=True).click()
+    page.get_by_role("button", name="Koperasi", exact=True).click()
+    page.get_by_role("link", name="Daftar koperasi").click()
     expect(page.get_by_role("heading", name="Koperasi", exact=True)).to_be_visible()
     expect(page.get_by_test_id("row-count")).to_contain_text("33")
     assert has_no_horizontal_scroll(page)  # the wide table scrolls inside .table-responsive
@@ -88,6 +89,7 @@ def test_desktop_list_sorts_exports_and_pages(open_page, live_server, make_user,
     with page.expect_download() as download:
         page.get_by_test_id("export-csv").click()
     assert download.value.suggested_filename.endswith(".csv")
+    page.get_by_role("button", name="Koperasi", exact=True).click()
     page.get_by_role("link", name="RAT terlambat").first.click()
     expect(page.get_by_role("heading", name="RAT terlambat")).to_be_visible()
     assert foreign_requests(page, live_server) == []

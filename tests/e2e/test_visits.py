@@ -45,8 +45,7 @@ def test_assistant_logs_a_visit_on_a_phone_and_staff_see_the_followup_overdue(
     # Part 1: the assistant, on a phone.
     page = open_page(PHONE)
     log_in(page, live_server, assistant_user)
-    page.get_by_role("button", name="Buka menu").click()
-    page.get_by_role("navigation").get_by_role("link", name="Catat kunjungan").click()  # two taps from home
+    page.get_by_test_id("log-visit").click()  # one tap from the home page
     expect(page.get_by_role("heading", name="Catat kunjungan")).to_be_visible()
     assert has_no_horizontal_scroll(page)
 
@@ -105,7 +104,7 @@ def test_assistant_logs_a_visit_on_a_phone_and_staff_see_the_followup_overdue(
     # Part 2: staff at the office.
     office = open_page(DESKTOP)
     log_in(office, live_server, staff_user)
-    office.get_by_role("link", name="Pendampingan").click()
+    office.get_by_role("button", name="Pendampingan").click()
     office.get_by_role("link", name="Tindak lanjut", exact=True).click()
     office.get_by_text("Saring", exact=True).click()
     office.get_by_label("Lewat batas waktu").select_option("true")

@@ -153,3 +153,28 @@ def test_an_english_browser_still_gets_bahasa_indonesia(client):
     html = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
     assert 'lang="id"' in html
     assert "Masuk" in html
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [
+        (access.ADMIN, {"Beranda", "Daftar koperasi", "Impor data", "Catat kunjungan", "Pendamping"}),
+        (access.KABID, {"Beranda", "Daftar koperasi", "RAT terlambat", "Kunjungan", "Target pembinaan"}),
+        (access.STAF, {"Beranda", "Daftar koperasi", "Impor data", "Catat kunjungan"}),
+        (access.PENDAMPING, {"Beranda", "Daftar koperasi", "Catat kunjungan", "Koperasi saya"}),
+    ],
+)
+def test_menu_follows_the_role(role, expected):
+    from koperasi_registry.context_processors import build_menu
+
+    menu = build_menu({role}, "/koperasi/")
+    labels = {str(item["label"]) for item in menu} | {
+        str(child["label"]) for item in menu for child in item.get("children", [])
+    }
+    assert expected <= labels
+    if role == access.KABID:
+        assert not labels & {"Impor data", "Catat kunjungan"}  # reads only
+    if role == access.PENDAMPING:
+        assert not labels & {"RAT terlambat", "Pendamping", "Impor data", "Penilaian kesehatan"}
+    koperasi = next(item for item in menu if str(item["label"]) == "Koperasi")
+    assert koperasi["active"]  # /koperasi/ is inside the group

@@ -50,3 +50,12 @@ def test_template_filters():
     with translation.override("id"):
         html = template.render(Context({"amount": 2500000, "day": datetime.date(2025, 4, 30)}))
     assert html == "Rp2.500.000 30 April 2025"
+
+
+def test_datetimes_are_shown_in_the_office_time_zone(settings):
+    from django.utils import timezone
+
+    settings.TIME_ZONE = "Asia/Makassar"  # WITA, UTC+8
+    moment = datetime.datetime(2026, 11, 22, 1, 30, tzinfo=datetime.timezone.utc)
+    with timezone.override("Asia/Makassar"), translation.override("id"):
+        assert format_date(moment) == "22 November 2026, 09.30"
