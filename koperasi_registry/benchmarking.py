@@ -61,6 +61,7 @@ class Result:
     label: str
     path: str
     status: int
+    count: int
     median_ms: float
     p95_ms: float
     queries: int
@@ -199,16 +200,22 @@ def _district_for(user):
     return row["village__district"] if row else None
 
 
-def measure(client: Client, target: Target, repeat: int) -> Result:
+def measure(client: Client, target: Target, repeat: int, *, budget_s: float = 60.0) -> Result:
+    """Time ``repeat`` requests after one warm-up; a page that has used up ``budget_s``
+    seconds stops early (at least one measured request), so a slow page cannot stall a run."""
     samples, counts, sql = [], [], []
     status, size = 0, 0
+    spent = 0.0
     for run in range(repeat + 1):
+        if run > 1 and spent > budget_s:
+            break
         with CaptureQueriesContext(connection) as captured:
             started = time.perf_counter()
             response = client.get(target.path)
             body = b"".join(response.streaming_content) if response.streaming else response.content
             elapsed = (time.perf_counter() - started) * 1000
         status, size = response.status_code, len(body)
+        spent += elapsed / 1000
         if run == 0:
             continue  # warm-up
         samples.append(elapsed)
@@ -218,6 +225,7 @@ def measure(client: Client, target: Target, repeat: int) -> Result:
         label=target.label,
         path=target.path,
         status=status,
+        count=len(samples),
         median_ms=round(statistics.median(samples), 1),
         p95_ms=round(percentile(samples, 0.95), 1),
         queries=min(counts),

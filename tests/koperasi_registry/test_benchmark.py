@@ -88,9 +88,9 @@ def test_benchmark_reports_each_page_with_query_counts(scale):
     text = out.getvalue()
     assert "200 koperasi" in text and "bench-staf (Staf)" in text
     rows = {line.split()[0]: line.split() for line in text.splitlines() if line.startswith(("dashboard", "cooperatives:", "assistants:"))}
-    assert rows["dashboard"][1] == "200"
-    # status, median, p95, query count, SQL ms, KB
-    assert int(rows["dashboard"][4]) >= 3
+    # label, status, measurements, median, p95, query count, SQL ms, KB
+    assert rows["dashboard"][1] == "200" and rows["dashboard"][2] == "1"
+    assert int(rows["dashboard"][5]) >= 3
     assert "cooperatives:cooperative_list" in rows
     assert any(label.startswith("cooperatives:cooperative_list?status=aktif&district=") for label in rows)
     assert "cooperatives:cooperative_detail" in rows
@@ -120,3 +120,10 @@ def test_benchmark_json_names_urls_and_paths(scale):
     assert Cooperative.objects.visible_to(pendamping).filter(pk=pk).exists()
     assert detail["status"] == 200
     assert payload["skipped"] == [{"label": "no_such:page", "note": "belum ada (nama URL tidak dikenal)"}]
+
+
+def test_benchmark_budget_cuts_a_slow_page_short(scale):
+    out = StringIO()
+    call_command("benchmark", "--url", "dashboard", "--repeat", "5", "--budget", "0", "--json", stdout=out)
+    (result,) = json.loads(out.getvalue())["results"]
+    assert result["count"] == 1 and result["status"] == 200

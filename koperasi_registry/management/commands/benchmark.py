@@ -27,6 +27,10 @@ class Command(BaseCommand):
         parser.add_argument(
             "--as", dest="role", default="staf", choices=sorted(benchmarking.ROLE_NAMES), help="peran pengguna (staf)"
         )
+        parser.add_argument(
+            "--budget", type=float, default=60.0,
+            help="detik maksimum per halaman; halaman lambat diukur lebih sedikit kali (60)",
+        )
         parser.add_argument("--json", action="store_true", help="keluaran JSON")
         parser.add_argument("--samples", action="store_true", help="sertakan setiap pengukuran dalam JSON")
         parser.add_argument("--debug", action="store_true", help="ukur dengan DEBUG seperti pengaturan (bawaan: DEBUG=False)")
@@ -62,7 +66,7 @@ class Command(BaseCommand):
             if target.path is None:
                 skipped.append({"label": target.label, "note": target.note})
                 continue
-            results.append(benchmarking.measure(client, target, options["repeat"]))
+            results.append(benchmarking.measure(client, target, options["repeat"], budget_s=options["budget"]))
         summary = benchmarking.data_summary(user)
         context = {
             **summary,
@@ -86,13 +90,15 @@ class Command(BaseCommand):
             f"{summary['visible_to_user']:,} koperasi; kode kabupaten dinas '{context['office_regency_code']}'; "
             f"{options['repeat']} pengukuran per halaman."
         )
-        header = f"{'halaman':<62} {'status':>6} {'median':>8} {'p95':>8} {'query':>6} {'SQL ms':>8} {'KB':>7}"
+        header = (
+            f"{'halaman':<62} {'status':>6} {'n':>3} {'median':>8} {'p95':>8} {'query':>6} {'SQL ms':>8} {'KB':>7}"
+        )
         self.stdout.write(header)
         self.stdout.write("-" * len(header))
         for r in results:
             queries = f"{r.queries}" if r.queries == r.queries_max else f"{r.queries}-{r.queries_max}"
             self.stdout.write(
-                f"{r.label[:62]:<62} {r.status:>6} {r.median_ms:>8.1f} {r.p95_ms:>8.1f} {queries:>6} "
+                f"{r.label[:62]:<62} {r.status:>6} {r.count:>3} {r.median_ms:>8.1f} {r.p95_ms:>8.1f} {queries:>6} "
                 f"{r.sql_ms:>8.1f} {r.bytes / 1024:>7.1f}"
             )
         for item in skipped:
