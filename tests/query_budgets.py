@@ -5,9 +5,10 @@ sizes (e.g. 3 and 30 rows) with the same number."""
 QUERY_BUDGETS: dict[str, int] = {
     # session + user + roles are 3 of each page's queries.
     "dashboard": 12,  # + regency, regions (2), statuses, scorecard (3), permissions (2)
-    # Registry (H1): list = count + page + kecamatan/village/kelompok options; detail = the
+    # Registry (H1): list = count + page + kecamatan/village/kelompok options (+1 each when
+    # that filter is set: its value is looked up); detail = the
     # cooperative, filings, attachments, two history tables, village/kelompok names, health.
-    "cooperative_list": 10, "rat_overdue": 8, "cooperative_detail": 13, "rat_compliance": 5,
+    "cooperative_list": 13, "rat_overdue": 11, "cooperative_detail": 13, "rat_compliance": 5,
     "cooperative_form": 9, "ratfiling_form": 9,
     # Spreadsheet import: its pages; a whole import (check + save, 30 or 300 rows): ~8
     # fixed queries, plus on SQLite one INSERT/UPDATE per 999 parameters (~30 rows).
