@@ -189,8 +189,9 @@ class RatFilingFormView(PermissionRequiredMixin, TemplateView):
                     formset.instance = filing
                     formset.save()
             except ValidationError as error:
-                # A rule the form could not see (e.g. a filing saved meanwhile).
-                form.add_error(None, error)
+                # A rule the form could not see (e.g. the same year saved meanwhile).
+                for field, messages_ in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, messages_)
             except IntegrityError:
                 form.add_error("book_year", _("RAT tahun buku ini untuk koperasi ini sudah dicatat."))
             else:

@@ -319,3 +319,17 @@ def test_the_village_must_lie_in_the_chosen_kecamatan(client_as, staf, sintang):
     edit = client.get(reverse("cooperatives:cooperative_edit", args=[Cooperative.objects.get().pk]))
     assert edit.context["form"]["district"].value() == second.pk
     assert 'hx-get="/koperasi/desa/"' in edit.content.decode()
+
+
+def test_a_filing_saved_meanwhile_is_reported_not_a_500(client_as, staf, sintang, monkeypatch):
+    from cooperatives.forms import RatFilingForm
+
+    coop = CooperativeFactory()
+    RatFilingFactory(cooperative=coop, book_year=2023)
+    # As if another user saved 2023 between the form's check and the save.
+    monkeypatch.setattr(RatFilingForm, "clean_book_year", lambda form: form.cleaned_data["book_year"])
+    response = client_as(staf).post(reverse("cooperatives:ratfiling_add", args=[coop.pk]), rat_data(2023))
+    assert response.status_code == 200
+    assert response.context["form"].errors
+    assert "Belum ada yang disimpan" in response.content.decode()
+    assert RatFiling.objects.filter(cooperative=coop).count() == 1
