@@ -48,7 +48,11 @@ def open_page(browser, live_server):
 
     def open_(viewport=PHONE):
         # An English browser, as on many office PCs: the app must still speak Indonesian.
-        context = browser.new_context(viewport=viewport, locale="en-US", timezone_id="Asia/Jakarta")
+        # Reduced motion: Bootstrap then opens menus without animation, so a click never
+        # lands on a menu that is still sliding open.
+        context = browser.new_context(
+            viewport=viewport, locale="en-US", timezone_id="Asia/Jakarta", reduced_motion="reduce"
+        )
         contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(10_000)

@@ -12,7 +12,8 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 def test_each_role_signs_in_and_sees_the_shell_in_bahasa_indonesia(
     open_page, live_server, make_user, sintang, role, viewport
 ):
-    user = make_user(role)
+    # A long name, as real ones can be, must not push the menu bar off the screen.
+    user = make_user(role, first_name="Raden Ajeng Kartini Sulistyaningsih", last_name="Purwaningtyas Wibowo")
     page = open_page(viewport)
     page.goto(f"{live_server.url}/")
     expect(page).to_have_url(f"{live_server.url}/accounts/login/?next=/")
