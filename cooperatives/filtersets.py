@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .choices import Bentuk, Jenis, Status
 from .forms import VillageChoiceField
+from .health_filtersets import latest_health_category_filter
 from .models import Cooperative, Kelompok, RatFiling
 from .selectors import office_districts, office_villages
 from .status import DUE_COMPLIANCE, Compliance
@@ -54,6 +55,7 @@ class CooperativeFilterSet(django_filters.FilterSet):
     )
     is_merah_putih = django_filters.BooleanFilter(label=_("Merah Putih"), widget=forms.Select(choices=YES_NO))
     is_syariah = django_filters.BooleanFilter(label=_("Syariah"), widget=forms.Select(choices=YES_NO))
+    health = latest_health_category_filter()
     rat_year = django_filters.NumberFilter(
         method="no_op", label=_("Tahun buku RAT"), min_value=1945, max_value=2100,
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),

@@ -6,8 +6,6 @@ from django.contrib.messages.views import SuccessMessageMixin
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.shortcuts import redirect
-from django.template import TemplateDoesNotExist
-from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -20,6 +18,7 @@ from koperasi_registry.access import RoleRequiredMixin
 from koperasi_registry.views import FilteredTableView
 
 from . import selectors
+from .health_selectors import assessment_history
 from .filtersets import DUE, CooperativeFilterSet
 from .forms import CooperativeForm, RatAttachmentFormSet, RatFilingForm
 from .models import RatFiling
@@ -92,21 +91,9 @@ class CooperativeDetailView(RoleRequiredMixin, DetailView):
             can_edit=user.has_perm("cooperatives.change_cooperative"),
             can_add_rat=user.has_perm("cooperatives.add_ratfiling"),
             can_edit_rat=user.has_perm("cooperatives.change_ratfiling"),
-            **_health_context(cooperative),
+            health_history=assessment_history(cooperative=cooperative),
             **kwargs,
         )
-
-
-def _health_context(cooperative) -> dict:
-    """The health assessment history (``cooperatives/_health_history.html`` and its selector,
-    from the health pages) for the ``{% block health %}`` slot; empty until they exist."""
-    try:
-        from .health_selectors import assessment_history
-
-        template = get_template("cooperatives/_health_history.html")
-    except (ImportError, TemplateDoesNotExist):
-        return {"health_template": None}
-    return {"health_template": template, "health_history": assessment_history(cooperative=cooperative)}
 
 
 class CooperativeFormMixin(PermissionRequiredMixin, SuccessMessageMixin):

@@ -8,7 +8,7 @@ QUERY_BUDGETS: dict[str, int] = {
     # Registry (H1): list = count + page + kecamatan/village/kelompok options (+1 each when
     # that filter is set: its value is looked up); detail = the
     # cooperative, filings, attachments, two history tables, village/kelompok names, health.
-    "cooperative_list": 13, "rat_overdue": 11, "cooperative_detail": 13, "rat_compliance": 5,
+    "cooperative_list": 14, "rat_overdue": 12, "cooperative_detail": 13, "rat_compliance": 5,
     "cooperative_form": 9, "ratfiling_form": 9,
     # Spreadsheet import: its pages; a whole import (check + save, 30 or 300 rows): ~8
     # fixed queries, plus on SQLite one INSERT/UPDATE per 999 parameters (~30 rows).

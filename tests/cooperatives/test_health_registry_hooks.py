@@ -143,3 +143,13 @@ def test_admin_shows_assessments_read_only(client_as, admin, staf, sintang):
     assert client.get(reverse("admin:cooperatives_healthassessment_changelist")).status_code == 200
     assert client.get(reverse("admin:cooperatives_healthassessment_change", args=[stored.pk])).status_code == 200
     assert client.get(reverse("admin:cooperatives_healthassessment_add")).status_code == 403
+
+
+def test_the_registry_list_filters_by_latest_category_and_exports_the_same_rows(client_as, staf, three):
+    client = client_as(staf)
+    url = reverse("cooperatives:cooperative_list")
+    response = client.get(url, {"health": "Dalam Pengawasan"})
+    assert [row.record.name for row in response.context["table"].rows] == ["B Menurun"]
+    csv = client.get(url, {"health": "Dalam Pengawasan", "_export": "csv"}).content.decode()
+    assert "B Menurun" in csv and "A Membaik" not in csv
+    assert client.get(url, {"health": "Tidak ada"}).context["filter"].form.errors
