@@ -45,6 +45,7 @@ LAT_RANGE = (0.0, 0.9)
 LON_RANGE = (111.4, 113.0)
 MERAH_PUTIH_FOUNDED = (datetime.date(2025, 5, 2), datetime.date(2025, 7, 21))
 
+# fmt: off
 ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"]
 WORDS = [
     "Maju Bersama", "Karya Mandiri", "Sejahtera", "Harapan Baru", "Bina Usaha", "Sumber Rezeki",
@@ -62,6 +63,8 @@ STREETS = [
     "Lintas Melawi", "MT Haryono", "Oevang Oeray", "Pattimura", "Diponegoro", "Kelam",
     "Brigjend Katamso", "Sudirman", "Dr. Wahidin Sudirohusodo", "Lintas Kapuas",
 ]
+
+# fmt: on
 
 
 @dataclass(frozen=True)
@@ -82,6 +85,7 @@ class Profile:
     in_town: float = 0.3
 
 
+# fmt: off
 PROFILES = [
     Profile("KSP", 22, (Jenis.SIMPAN_PINJAM,), ("KSP {w}", "KSP Credit Union {w}"),
             (60, 4000), (2_000_000, 12_000_000), (0.5, 2.0), (0.2, 0.6), (0.4, 0.6), (1985, 2019)),
@@ -130,6 +134,7 @@ STATUS_SHARES = [
     (Status.PEMBUBARAN, 0.05),
     (Status.DIBUBARKAN, 0.05),
 ]
+# fmt: on
 MERAH_PUTIH_RAT_SHARE = 0.1  # already held the first RAT (book year 2025)
 
 
@@ -170,7 +175,10 @@ class DemoOffice:
         self.town = [v for v in villages if v.district.code == f"{REGENCY_CODE}.01"] or villages
         self.centres = {}
         for district_code in sorted({v.district.code for v in villages}):
-            self.centres[district_code] = (self.rng.uniform(0.1, 0.8), self.rng.uniform(111.55, 112.85))
+            self.centres[district_code] = (
+                self.rng.uniform(0.1, 0.8),
+                self.rng.uniform(111.55, 112.85),
+            )
         self.niks: set[str] = set()
         self.names: set[str] = set()
         self.legal_numbers = 0
@@ -186,7 +194,9 @@ class DemoOffice:
     def phone(self) -> str:
         if self.rng.random() < 0.15:
             return f"(0565) {self.rng.randrange(20000, 29999)}"
-        prefix = self.rng.choice(["0811", "0812", "0813", "0821", "0822", "0852", "0853", "0857", "0896"])
+        prefix = self.rng.choice(
+            ["0811", "0812", "0813", "0821", "0822", "0852", "0853", "0857", "0896"]
+        )
         return f"{prefix}-{self.rng.randrange(1000, 9999)}-{self.rng.randrange(1000, 9999)}"
 
     def point(self, village: Village):
@@ -198,11 +208,14 @@ class DemoOffice:
     def address(self, village: Village) -> str:
         if village.kind == Village.Kind.KELURAHAN:
             return f"Jl. {self.rng.choice(STREETS)} No. {self.rng.randrange(1, 160)}"
-        return f"Dusun {self.rng.choice(DUSUN)}, RT {self.rng.randrange(1, 12):03d}/RW {self.rng.randrange(1, 6):03d}"
+        rt, rw = self.rng.randrange(1, 12), self.rng.randrange(1, 6)
+        return f"Dusun {self.rng.choice(DUSUN)}, RT {rt:03d}/RW {rw:03d}"
 
     def legal_entity(self, founded: datetime.date, *, within_days: int = 300):
         """Number, date and authority: AHU numbers since 2019, the older free formats before."""
-        date = min(founded + datetime.timedelta(days=self.rng.randrange(10, within_days)), self.today)
+        date = min(
+            founded + datetime.timedelta(days=self.rng.randrange(10, within_days)), self.today
+        )
         self.legal_numbers += 1
         if date.year >= 2019:
             number = f"AHU-{self.rng.randrange(1000, 99999):07d}.AH.01.26.TAHUN {date.year}"
@@ -211,7 +224,11 @@ class DemoOffice:
             f"518.{self.rng.randrange(1, 9):02d}/{self.rng.randrange(10, 400)}/BH/XIV.10/"
             f"{ROMAN[date.month - 1]}/{date.year}"
         )
-        authority = "Kantor Departemen Koperasi Kabupaten Sintang" if date.year < 2000 else "Dinas Koperasi Kabupaten Sintang"
+        authority = (
+            "Kantor Departemen Koperasi Kabupaten Sintang"
+            if date.year < 2000
+            else "Dinas Koperasi Kabupaten Sintang"
+        )
         return number, date, authority
 
     def board(self, *, merah_putih_head: bool = False, manager: bool = False) -> dict:
@@ -241,7 +258,9 @@ class DemoOffice:
     def filing_dates(self, *, book_year: int, bentuk: str, on_time: bool):
         deadline = self.rules.deadline(book_year=book_year, bentuk=bentuk)
         if on_time:
-            rat = _day_between(self.rng, datetime.date(book_year + 1, 1, 20), deadline - datetime.timedelta(days=8))
+            rat = _day_between(
+                self.rng, datetime.date(book_year + 1, 1, 20), deadline - datetime.timedelta(days=8)
+            )
             reported = min(rat + datetime.timedelta(days=self.rng.randrange(0, 15)), deadline)
         else:
             last = min(datetime.date(book_year + 1, 11, 30), self.today)
@@ -258,7 +277,9 @@ class DemoOffice:
             if status == Status.AKTIF:
                 held = year == ref or self.rng.random() < 0.8
             elif status == Status.KURANG_AKTIF:
-                held = year != ref and (year == ref - 1 or self.rng.random() < (0.5 if year > ref - window else 0.6))
+                held = year != ref and (
+                    year == ref - 1 or self.rng.random() < (0.5 if year > ref - window else 0.6)
+                )
             elif status == Status.TIDAK_AKTIF:
                 held = year <= ref - window and self.rng.random() < 0.45
             elif status in (Status.PEMBUBARAN, Status.DIBUBARKAN):
@@ -280,9 +301,14 @@ class DemoOffice:
             people = 0 if sekunder_members else max(int(members * scale), 9)
             female = int(people * self.rng.uniform(*female_share))
             modal_sendiri = (
-                _log_uniform(self.rng, 200e6, 3e9) * scale if sekunder_members else people * equity_per_member
+                _log_uniform(self.rng, 200e6, 3e9) * scale
+                if sekunder_members
+                else people * equity_per_member
             )
-            modal_sendiri, modal_luar = _money(modal_sendiri), _money(modal_sendiri * self.rng.uniform(*outside_ratio))
+            modal_sendiri, modal_luar = (
+                _money(modal_sendiri),
+                _money(modal_sendiri * self.rng.uniform(*outside_ratio)),
+            )
             aset = modal_sendiri + modal_luar  # the balance sheet: equity plus liabilities
             volume = float(aset) * self.rng.uniform(*turnover)
             margin = self.rng.gauss(0.03, 0.035)
@@ -309,7 +335,9 @@ class DemoOffice:
                     "total_aset": aset,
                     "volume_usaha": _money(volume),
                     "shu": _money(volume * margin),
-                    "notes": f"Anggota: {sekunder_members} koperasi primer." if sekunder_members else "",
+                    "notes": f"Anggota: {sekunder_members} koperasi primer."
+                    if sekunder_members
+                    else "",
                 }
             )
         return rows
@@ -320,17 +348,25 @@ class DemoOffice:
         ref = self.reference_year
         for village in self.villages:
             founded = _day_between(self.rng, *MERAH_PUTIH_FOUNDED)
-            legal = self.legal_entity(founded, within_days=60) if self.rng.random() < 0.95 else ("", None, "")
+            legal = (
+                self.legal_entity(founded, within_days=60)
+                if self.rng.random() < 0.95
+                else ("", None, "")
+            )
             lat, lon = self.point(village) if self.rng.random() < 0.65 else (None, None)
             word = "Kelurahan" if village.kind == Village.Kind.KELURAHAN else "Desa"
             cooperative = Cooperative(
-                name=self.unique_name(f"Koperasi {word} Merah Putih {village.name}", place=village.district.name),
+                name=self.unique_name(
+                    f"Koperasi {word} Merah Putih {village.name}", place=village.district.name
+                ),
                 office_code=f"{PREFIX}{village.code}",
                 nik=self.nik() if self.rng.random() < 0.55 else "",
                 legal_entity_number=legal[0],
                 legal_entity_date=legal[1],
                 legal_entity_authority=legal[2],
-                jenis=self.rng.choice([Jenis.KONSUMEN, Jenis.KONSUMEN, Jenis.JASA, Jenis.SIMPAN_PINJAM]),
+                jenis=self.rng.choice(
+                    [Jenis.KONSUMEN, Jenis.KONSUMEN, Jenis.JASA, Jenis.SIMPAN_PINJAM]
+                ),
                 bentuk=Bentuk.PRIMER,
                 kelompok=kelompok,
                 is_merah_putih=True,
@@ -356,7 +392,9 @@ class DemoOffice:
         return plans
 
     def statuses(self, count: int) -> list[str]:
-        quota = [status for status, share in STATUS_SHARES for _ in range(max(1, round(share * count)))]
+        quota = [
+            status for status, share in STATUS_SHARES for _ in range(max(1, round(share * count)))
+        ]
         quota = (quota + [Status.TIDAK_AKTIF] * count)[:count]
         self.rng.shuffle(quota)
         return quota
@@ -366,23 +404,37 @@ class DemoOffice:
         specs += [(next(p for p in PROFILES if p.kelompok == row[0]), row) for row in SEKUNDER]
         statuses = self.statuses(len(specs))
         plans = []
-        for number, ((profile, sekunder), status) in enumerate(zip(specs, statuses, strict=True), start=1):
-            village = self.rng.choice(self.town if sekunder or self.rng.random() < profile.in_town else self.villages)
+        for number, ((profile, sekunder), status) in enumerate(
+            zip(specs, statuses, strict=True), start=1
+        ):
+            village = self.rng.choice(
+                self.town if sekunder or self.rng.random() < profile.in_town else self.villages
+            )
             ref = self.reference_year
             if status == Status.BARU:
-                founded = _day_between(self.rng, datetime.date(ref, 2, 1), self.today - datetime.timedelta(days=30))
+                founded = _day_between(
+                    self.rng, datetime.date(ref, 2, 1), self.today - datetime.timedelta(days=30)
+                )
             elif sekunder:
-                founded = datetime.date(sekunder[4], self.rng.randrange(1, 13), self.rng.randrange(1, 29))
+                founded = datetime.date(
+                    sekunder[4], self.rng.randrange(1, 13), self.rng.randrange(1, 29)
+                )
             else:
                 last_year = ref - self.rules.window if status != Status.AKTIF else ref - 1
                 first, last = profile.founded[0], min(profile.founded[1], last_year)
-                founded = datetime.date(self.rng.randrange(min(first, last), last + 1), self.rng.randrange(1, 13), self.rng.randrange(1, 29))
+                founded = datetime.date(
+                    self.rng.randrange(min(first, last), last + 1),
+                    self.rng.randrange(1, 13),
+                    self.rng.randrange(1, 29),
+                )
             if sekunder:
                 name, jenis, syariah = sekunder[1], sekunder[2], sekunder[3]
             else:
                 pattern = self.rng.choice(profile.names)
                 name = pattern.format(
-                    w=self.rng.choice(WORDS), d=village.district.name, **{k: self.rng.choice(v) for k, v in FILL.items()}
+                    w=self.rng.choice(WORDS),
+                    d=village.district.name,
+                    **{k: self.rng.choice(v) for k, v in FILL.items()},
                 )
                 jenis, syariah = self.rng.choice(profile.jenis), profile.syariah
             legal = self.legal_entity(founded) if self.rng.random() < 0.92 else ("", None, "")
@@ -391,12 +443,17 @@ class DemoOffice:
             if status == Status.PEMBUBARAN:
                 lifecycle = Lifecycle.PEMBUBARAN
                 decree_date = _day_between(self.rng, datetime.date(ref, 7, 1), self.today)
-                decree_number = f"500.2.1/{self.rng.randrange(10, 400)}/DISKOPUKM-STG/{decree_date.year}"
+                decree_number = (
+                    f"500.2.1/{self.rng.randrange(10, 400)}/DISKOPUKM-STG/{decree_date.year}"
+                )
             elif status == Status.DIBUBARKAN:
                 lifecycle = Lifecycle.DIBUBARKAN
-                decree_date = _day_between(self.rng, datetime.date(ref - 2, 1, 1), datetime.date(ref, 12, 31))
+                decree_date = _day_between(
+                    self.rng, datetime.date(ref - 2, 1, 1), datetime.date(ref, 12, 31)
+                )
                 decree_date = min(decree_date, self.today)
-                decree_number = f"{self.rng.randrange(10, 300)}/KEP/DEP.2/{ROMAN[decree_date.month - 1]}/{decree_date.year}"
+                month = ROMAN[decree_date.month - 1]
+                decree_number = f"{self.rng.randrange(10, 300)}/KEP/DEP.2/{month}/{decree_date.year}"
             members = int(_log_uniform(self.rng, *profile.members))
             cooperative = Cooperative(
                 name=self.unique_name(name),
@@ -424,7 +481,12 @@ class DemoOffice:
                 years=self.years_for(status, founded.year),
                 bentuk=cooperative.bentuk,
                 members=members,
-                profile_money=(profile.equity_per_member, profile.outside_ratio, profile.turnover, profile.female_share),
+                profile_money=(
+                    profile.equity_per_member,
+                    profile.outside_ratio,
+                    profile.turnover,
+                    profile.female_share,
+                ),
                 status=status,
                 sekunder_members=sekunder[5] if sekunder else 0,
             )
@@ -433,10 +495,14 @@ class DemoOffice:
 
 
 def _sintang_villages() -> list[Village]:
-    villages = list(Village.objects.in_regency(REGENCY_CODE).select_related("district").order_by("code"))
+    villages = list(
+        Village.objects.in_regency(REGENCY_CODE).select_related("district").order_by("code")
+    )
     if not villages:
         load_regions([REGENCY_CODE])
-        villages = list(Village.objects.in_regency(REGENCY_CODE).select_related("district").order_by("code"))
+        villages = list(
+            Village.objects.in_regency(REGENCY_CODE).select_related("district").order_by("code")
+        )
     return villages
 
 
@@ -463,35 +529,51 @@ def seed(stdout=None, *, today: datetime.date | None = None) -> dict:
     plans = office.merah_putih(kelompok["Merah Putih"]) + office.older(kelompok)
 
     existing_codes = set(
-        Cooperative.objects.filter(office_code__startswith=PREFIX).values_list("office_code", flat=True)
+        Cooperative.objects.filter(office_code__startswith=PREFIX).values_list(
+            "office_code", flat=True
+        )
     )
     villages_with_merah_putih = set(
-        Cooperative.objects.filter(is_merah_putih=True, village__in=villages).values_list("village_id", flat=True)
+        Cooperative.objects.filter(is_merah_putih=True, village__in=villages).values_list(
+            "village_id", flat=True
+        )
     )
     taken_niks = set(
-        Cooperative.objects.filter(nik__in=[p.cooperative.nik for p in plans if p.cooperative.nik]).values_list(
-            "nik", flat=True
-        )
+        Cooperative.objects.filter(
+            nik__in=[p.cooperative.nik for p in plans if p.cooperative.nik]
+        ).values_list("nik", flat=True)
     )
     new = [
         plan
         for plan in plans
         if plan.cooperative.office_code not in existing_codes
-        and not (plan.cooperative.is_merah_putih and plan.cooperative.village_id in villages_with_merah_putih)
+        and not (
+            plan.cooperative.is_merah_putih
+            and plan.cooperative.village_id in villages_with_merah_putih
+        )
     ]
     for plan in new:
         if plan.cooperative.nik in taken_niks:
             plan.cooperative.nik = ""
     created = bulk_create_with_history(
-        [plan.cooperative for plan in new], Cooperative, batch_size=500, default_change_reason=CHANGE_REASON
+        [plan.cooperative for plan in new],
+        Cooperative,
+        batch_size=500,
+        default_change_reason=CHANGE_REASON,
     )
     ids = dict(
-        Cooperative.objects.filter(office_code__in=[c.office_code for c in created]).values_list("office_code", "id")
+        Cooperative.objects.filter(office_code__in=[c.office_code for c in created]).values_list(
+            "office_code", "id"
+        )
     )
     filings = [
-        RatFiling(cooperative_id=ids[plan.cooperative.office_code], **row) for plan in new for row in plan.filings
+        RatFiling(cooperative_id=ids[plan.cooperative.office_code], **row)
+        for plan in new
+        for row in plan.filings
     ]
-    bulk_create_with_history(filings, RatFiling, batch_size=500, default_change_reason=CHANGE_REASON)
+    bulk_create_with_history(
+        filings, RatFiling, batch_size=500, default_change_reason=CHANGE_REASON
+    )
     if ids:
         cooperative_refresh_rat_summary(cooperative_ids=ids.values())
 
@@ -499,7 +581,9 @@ def seed(stdout=None, *, today: datetime.date | None = None) -> dict:
     result = {"cooperatives": len(created), "filings": len(filings), "status": counts}
     if stdout is not None:
         total = sum(counts.values())
-        by_status = ", ".join(f"{Status(s).label.lower()} {counts.get(s, 0)}" for s in Status.values)
+        by_status = ", ".join(
+            f"{Status(s).label.lower()} {counts.get(s, 0)}" for s in Status.values
+        )
         stdout.write(
             f"Koperasi demo Sintang: {total} ({by_status}); baru ditulis {len(created)} koperasi "
             f"dan {len(filings)} laporan RAT."

@@ -42,10 +42,21 @@ FEATURED = [
     ("assistants:followup_list", ""),
 ]
 # URL names that are forms, actions, downloads or fragments, not pages to time.
-NOT_PAGES = re.compile(r"(_add|_edit|_delete|_close|_confirm|_import|_preview|_template|_aspects|_attachment)$|^attachment$")
+NOT_PAGES = re.compile(
+    r"(_add|_edit|_delete|_close|_confirm|_import|_preview|_template|_aspects|_attachment)$|^attachment$"
+)
 SKIP_NAMESPACES = {"admin"}
-SKIP_NAMES = {"login", "logout", "password_change", "password_change_done", "password_reset",
-              "password_reset_done", "password_reset_confirm", "password_reset_complete", "set_language"}
+SKIP_NAMES = {
+    "login",
+    "logout",
+    "password_change",
+    "password_change_done",
+    "password_reset",
+    "password_reset_done",
+    "password_reset_confirm",
+    "password_reset_complete",
+    "set_language",
+}
 ROLE_NAMES = {role.lower(): role for role in access.ROLES}
 
 
@@ -86,7 +97,9 @@ def benchmark_user(role: str):
     if user is None:
         user = User.objects.filter(groups__name=group_name, is_active=True).order_by("pk").first()
     if user is None:
-        user = User.objects.create(username=f"bench-{role.lower()}", first_name=group_name, last_name="Uji Beban")
+        user = User.objects.create(
+            username=f"bench-{role.lower()}", first_name=group_name, last_name="Uji Beban"
+        )
         user.groups.add(Group.objects.get(name=group_name))
     return user
 
@@ -130,7 +143,12 @@ def _pk_for(name: str, pattern: URLPattern, user):
         return None
     if any(f.name == "last_rat_year" for f in objects.model._meta.fields):
         # A cooperative with filings is the fuller page.
-        fuller = objects.filter(last_rat_year__isnull=False).order_by("pk").values_list("pk", flat=True).first()
+        fuller = (
+            objects.filter(last_rat_year__isnull=False)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+            .first()
+        )
         if fuller is not None:
             return fuller
     return objects.order_by("pk").values_list("pk", flat=True).first()

@@ -32,11 +32,16 @@ def test_generate_scale_data_is_consistent(scale):
     assert 2.5 * 200 < filings < 4.5 * 200  # about 3.5 each over 5 book years
     # One filing per cooperative and book year, five book years in all.
     duplicates = (
-        RatFiling.objects.order_by().values("cooperative", "book_year").annotate(n=Count("id")).filter(n__gt=1)
+        RatFiling.objects.order_by()
+        .values("cooperative", "book_year")
+        .annotate(n=Count("id"))
+        .filter(n__gt=1)
     )
     assert not duplicates.exists()
     assert RatFiling.objects.values("book_year").distinct().count() == 5
-    latest = dict(RatFiling.objects.order_by().values_list("cooperative").annotate(m=Max("book_year")))
+    latest = dict(
+        RatFiling.objects.order_by().values_list("cooperative").annotate(m=Max("book_year"))
+    )
     for pk, last in Cooperative.objects.values_list("pk", "last_rat_year"):
         assert last == latest.get(pk)
     for filing in RatFiling.objects.select_related("cooperative")[:50]:
@@ -61,7 +66,9 @@ def test_generate_scale_data_adds_users_assistants_and_visits(scale):
     assert CoachingVisit.objects.count() == 300
     assert not CoachingVisit.objects.filter(assistant__isnull=True).exists()
     for visit in CoachingVisit.objects.select_related("assistant")[:20]:
-        assert Assignment.objects.filter(assistant=visit.assistant, cooperative=visit.cooperative_id).exists()
+        assert Assignment.objects.filter(
+            assistant=visit.assistant, cooperative=visit.cooperative_id
+        ).exists()
     assert FollowUp.objects.exists()
 
 
@@ -87,20 +94,39 @@ def test_benchmark_reports_each_page_with_query_counts(scale):
     call_command("benchmark", "--repeat", "1", stdout=out)
     text = out.getvalue()
     assert "200 koperasi" in text and "bench-staf (Staf)" in text
-    rows = {line.split()[0]: line.split() for line in text.splitlines() if line.startswith(("dashboard", "cooperatives:", "assistants:"))}
+    rows = {
+        line.split()[0]: line.split()
+        for line in text.splitlines()
+        if line.startswith(("dashboard", "cooperatives:", "assistants:"))
+    }
     # label, status, measurements, median, p95, query count, SQL ms, KB
     assert rows["dashboard"][1] == "200" and rows["dashboard"][2] == "1"
     assert int(rows["dashboard"][5]) >= 3
     assert "cooperatives:cooperative_list" in rows
-    assert any(label.startswith("cooperatives:cooperative_list?status=aktif&district=") for label in rows)
+    assert any(
+        label.startswith("cooperatives:cooperative_list?status=aktif&district=") for label in rows
+    )
     assert "cooperatives:cooperative_detail" in rows
 
 
 def test_benchmark_json_names_urls_and_paths(scale):
     out = StringIO()
     call_command(
-        "benchmark", "--repeat", "3", "--json", "--samples", "--as", "pendamping",
-        "--url", "dashboard", "--url", "/", "--url", "cooperatives:cooperative_detail", "--url", "no_such:page",
+        "benchmark",
+        "--repeat",
+        "3",
+        "--json",
+        "--samples",
+        "--as",
+        "pendamping",
+        "--url",
+        "dashboard",
+        "--url",
+        "/",
+        "--url",
+        "cooperatives:cooperative_detail",
+        "--url",
+        "no_such:page",
         stdout=out,
     )
     payload = json.loads(out.getvalue())
@@ -114,16 +140,22 @@ def test_benchmark_json_names_urls_and_paths(scale):
         assert len(result["samples"]) == 3
         assert result["median_ms"] <= result["p95_ms"]
         assert result["queries"] >= 3 and result["bytes"] > 0
-    detail = next(r for r in payload["results"] if r["label"].startswith("cooperatives:cooperative_detail"))
+    detail = next(
+        r for r in payload["results"] if r["label"].startswith("cooperatives:cooperative_detail")
+    )
     pk = int(detail["path"].rstrip("/").rsplit("/", 1)[1])
     pendamping = BusinessAssistant.objects.get(user__username="bench-pendamping").user
     assert Cooperative.objects.visible_to(pendamping).filter(pk=pk).exists()
     assert detail["status"] == 200
-    assert payload["skipped"] == [{"label": "no_such:page", "note": "belum ada (nama URL tidak dikenal)"}]
+    assert payload["skipped"] == [
+        {"label": "no_such:page", "note": "belum ada (nama URL tidak dikenal)"}
+    ]
 
 
 def test_benchmark_budget_cuts_a_slow_page_short(scale):
     out = StringIO()
-    call_command("benchmark", "--url", "dashboard", "--repeat", "5", "--budget", "0", "--json", stdout=out)
+    call_command(
+        "benchmark", "--url", "dashboard", "--repeat", "5", "--budget", "0", "--json", stdout=out
+    )
     (result,) = json.loads(out.getvalue())["results"]
     assert result["count"] == 1 and result["status"] == 200

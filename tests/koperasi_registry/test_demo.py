@@ -28,7 +28,11 @@ def _snapshot():
         "filings": RatFiling.objects.count(),
         "cooperative_history": Cooperative.history.count(),
         "filing_history": RatFiling.history.count(),
-        "fields": list(Cooperative.objects.order_by("office_code").values_list("office_code", "name", "nik", "last_rat_year")),
+        "fields": list(
+            Cooperative.objects.order_by("office_code").values_list(
+                "office_code", "name", "nik", "last_rat_year"
+            )
+        ),
     }
 
 
@@ -41,13 +45,24 @@ def test_seed_is_idempotent(seeded):
 
 
 def test_seed_is_deterministic(seeded):
-    plan = list(Cooperative.objects.order_by("office_code").values_list("office_code", "name", "nik", "founded_on"))
+    plan = list(
+        Cooperative.objects.order_by("office_code").values_list(
+            "office_code", "name", "nik", "founded_on"
+        )
+    )
     Cooperative.history.all().delete()
     RatFiling.history.all().delete()
     RatFiling.objects.all().delete()
     Cooperative.objects.all().delete()
     demo.seed(StringIO(), today=TODAY)
-    assert list(Cooperative.objects.order_by("office_code").values_list("office_code", "name", "nik", "founded_on")) == plan
+    assert (
+        list(
+            Cooperative.objects.order_by("office_code").values_list(
+                "office_code", "name", "nik", "founded_on"
+            )
+        )
+        == plan
+    )
 
 
 @pytest.mark.parametrize(
@@ -58,7 +73,10 @@ def test_seed_is_deterministic(seeded):
 def test_every_status_occurs_and_a_sizeable_share_is_inactive(sintang, today):
     demo.seed(StringIO(), today=today)
     counts = dict(
-        Cooperative.objects.with_status(today=today).order_by().values_list("status").annotate(n=Count("id"))
+        Cooperative.objects.with_status(today=today)
+        .order_by()
+        .values_list("status")
+        .annotate(n=Count("id"))
     )
     assert set(counts) == set(Status.values), counts
     older = dict(
@@ -84,8 +102,16 @@ def test_one_merah_putih_cooperative_in_each_village(seeded):
     assert not merah_putih.exclude(founded_on__year=2025).exists()
     kelurahan = merah_putih.filter(village__kind=Village.Kind.KELURAHAN)
     assert kelurahan.count() == 16
-    assert all(name.startswith("Koperasi Kelurahan Merah Putih") for name in kelurahan.values_list("name", flat=True))
-    statuses = dict(merah_putih.with_status(today=TODAY).order_by().values_list("status").annotate(n=Count("id")))
+    assert all(
+        name.startswith("Koperasi Kelurahan Merah Putih")
+        for name in kelurahan.values_list("name", flat=True)
+    )
+    statuses = dict(
+        merah_putih.with_status(today=TODAY)
+        .order_by()
+        .values_list("status")
+        .annotate(n=Count("id"))
+    )
     assert statuses[Status.BARU] > 300  # mostly new; a few held their first RAT already
     assert 0 < statuses.get(Status.AKTIF, 0) < 100
 
@@ -93,8 +119,24 @@ def test_one_merah_putih_cooperative_in_each_village(seeded):
 def test_older_cooperatives_cover_kelompok_jenis_bentuk_and_all_kecamatan(seeded):
     older = Cooperative.objects.filter(is_merah_putih=False)
     kelompok = set(older.values_list("kelompok__name", flat=True))
-    assert {"KUD", "KSU", "KPRI", "Kopwan", "Kopkar", "KSP", "KSPPS", "Koptan", "Koppontren"} <= kelompok
-    assert set(older.values_list("jenis", flat=True)) == {"simpan_pinjam", "konsumen", "produsen", "pemasaran", "jasa"}
+    assert {
+        "KUD",
+        "KSU",
+        "KPRI",
+        "Kopwan",
+        "Kopkar",
+        "KSP",
+        "KSPPS",
+        "Koptan",
+        "Koppontren",
+    } <= kelompok
+    assert set(older.values_list("jenis", flat=True)) == {
+        "simpan_pinjam",
+        "konsumen",
+        "produsen",
+        "pemasaran",
+        "jasa",
+    }
     assert 2 <= older.filter(bentuk=Bentuk.SEKUNDER).count() <= 10
     assert older.filter(is_syariah=True, kelompok__name="KSPPS").count() >= 5
     assert Cooperative.objects.values("village__district").distinct().count() == 14
@@ -108,7 +150,11 @@ def test_identity_and_contact_fields_look_real(seeded):
     assert with_nik.count() > total / 2
     assert with_nik.values("nik").distinct().count() == with_nik.count()
     assert all(nik.isdigit() and len(nik) == 16 for nik in with_nik.values_list("nik", flat=True))
-    numbers = list(everyone.exclude(legal_entity_number="").values_list("legal_entity_number", "legal_entity_date"))
+    numbers = list(
+        everyone.exclude(legal_entity_number="").values_list(
+            "legal_entity_number", "legal_entity_date"
+        )
+    )
     ahu = [(n, d) for n, d in numbers if n.startswith("AHU-")]
     old = [(n, d) for n, d in numbers if "/BH/" in n]
     assert len(ahu) + len(old) == len(numbers) and ahu and old
@@ -118,7 +164,10 @@ def test_identity_and_contact_fields_look_real(seeded):
     assert everyone.exclude(phone="").count() > total * 0.7
     points = list(everyone.filter(latitude__isnull=False).values_list("latitude", "longitude"))
     assert len(points) > total / 3
-    assert all(Decimal("0") <= lat <= Decimal("0.9") and Decimal("111.4") <= lon <= Decimal("113.0") for lat, lon in points)
+    assert all(
+        Decimal("0") <= lat <= Decimal("0.9") and Decimal("111.4") <= lon <= Decimal("113.0")
+        for lat, lon in points
+    )
     dissolved = everyone.exclude(lifecycle=Lifecycle.BERJALAN)
     assert dissolved.exists()
     assert not dissolved.filter(dissolution_decree_number="").exists()
@@ -135,7 +184,10 @@ def test_filings_span_five_book_years_on_time_and_late(seeded):
     on_time = late = 0
     for filing in filings:
         deadline = rules.deadline(book_year=filing.book_year, bentuk=filing.cooperative.bentuk)
-        assert filing.book_year < filing.rat_date.year and filing.rat_date <= filing.reported_on <= TODAY
+        assert (
+            filing.book_year < filing.rat_date.year
+            and filing.rat_date <= filing.reported_on <= TODAY
+        )
         assert filing.book_year >= filing.cooperative.founded_on.year
         if filing.reported_on <= deadline:
             on_time += 1
@@ -154,7 +206,9 @@ def test_filings_span_five_book_years_on_time_and_late(seeded):
 
 
 def test_last_rat_year_is_the_latest_filing_and_history_exists(seeded):
-    latest = dict(RatFiling.objects.order_by().values_list("cooperative").annotate(m=Max("book_year")))
+    latest = dict(
+        RatFiling.objects.order_by().values_list("cooperative").annotate(m=Max("book_year"))
+    )
     for pk, last in Cooperative.objects.values_list("pk", "last_rat_year"):
         assert last == latest.get(pk)
     assert Cooperative.history.count() == Cooperative.objects.count()
@@ -163,7 +217,9 @@ def test_last_rat_year_is_the_latest_filing_and_history_exists(seeded):
 
 def test_seed_keeps_an_existing_merah_putih_cooperative_and_nik(sintang):
     village = Village.objects.order_by("code").first()
-    own = Cooperative.objects.create(name="Kopdes MP Milik Dinas", jenis="konsumen", village=village, is_merah_putih=True)
+    own = Cooperative.objects.create(
+        name="Kopdes MP Milik Dinas", jenis="konsumen", village=village, is_merah_putih=True
+    )
     demo.seed(StringIO(), today=TODAY)
     assert Cooperative.objects.filter(is_merah_putih=True, village=village).get() == own
     assert Cooperative.objects.filter(is_merah_putih=True).count() == 406
@@ -173,7 +229,9 @@ def test_seed_demo_command_prints_a_status_summary(sintang, monkeypatch):
     from koperasi_registry.management.commands import seed_demo
 
     assert "cooperatives.demo.seed" in seed_demo.SEEDERS
-    monkeypatch.setattr(seed_demo, "SEEDERS", ["cooperatives.demo.seed"])  # the other apps test theirs
+    monkeypatch.setattr(
+        seed_demo, "SEEDERS", ["cooperatives.demo.seed"]
+    )  # the other apps test theirs
     out = StringIO()
     call_command("seed_demo", stdout=out)
     text = out.getvalue()

@@ -20,20 +20,37 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--url", action="append", default=[], metavar="NAMA_ATAU_PATH",
+            "--url",
+            action="append",
+            default=[],
+            metavar="NAMA_ATAU_PATH",
             help="nama URL (cooperatives:cooperative_list, boleh dengan ?query) atau path /...; bisa berulang",
         )
-        parser.add_argument("--repeat", type=int, default=20, help="jumlah pengukuran per halaman (20)")
         parser.add_argument(
-            "--as", dest="role", default="staf", choices=sorted(benchmarking.ROLE_NAMES), help="peran pengguna (staf)"
+            "--repeat", type=int, default=20, help="jumlah pengukuran per halaman (20)"
         )
         parser.add_argument(
-            "--budget", type=float, default=60.0,
+            "--as",
+            dest="role",
+            default="staf",
+            choices=sorted(benchmarking.ROLE_NAMES),
+            help="peran pengguna (staf)",
+        )
+        parser.add_argument(
+            "--budget",
+            type=float,
+            default=60.0,
             help="detik maksimum per halaman; halaman lambat diukur lebih sedikit kali (60)",
         )
         parser.add_argument("--json", action="store_true", help="keluaran JSON")
-        parser.add_argument("--samples", action="store_true", help="sertakan setiap pengukuran dalam JSON")
-        parser.add_argument("--debug", action="store_true", help="ukur dengan DEBUG seperti pengaturan (bawaan: DEBUG=False)")
+        parser.add_argument(
+            "--samples", action="store_true", help="sertakan setiap pengukuran dalam JSON"
+        )
+        parser.add_argument(
+            "--debug",
+            action="store_true",
+            help="ukur dengan DEBUG seperti pengaturan (bawaan: DEBUG=False)",
+        )
 
     def handle(self, *args, **options):
         if options["repeat"] < 1:
@@ -66,7 +83,9 @@ class Command(BaseCommand):
             if target.path is None:
                 skipped.append({"label": target.label, "note": target.note})
                 continue
-            results.append(benchmarking.measure(client, target, options["repeat"], budget_s=options["budget"]))
+            results.append(
+                benchmarking.measure(client, target, options["repeat"], budget_s=options["budget"])
+            )
         summary = benchmarking.data_summary(user)
         context = {
             **summary,
@@ -79,7 +98,9 @@ class Command(BaseCommand):
         if options["json"]:
             payload = {
                 "context": context,
-                "results": [benchmarking.as_dict(r, with_samples=options["samples"]) for r in results],
+                "results": [
+                    benchmarking.as_dict(r, with_samples=options["samples"]) for r in results
+                ],
                 "skipped": skipped,
             }
             self.stdout.write(json.dumps(payload, indent=2, ensure_ascii=False))
@@ -90,13 +111,13 @@ class Command(BaseCommand):
             f"{summary['visible_to_user']:,} koperasi; kode kabupaten dinas '{context['office_regency_code']}'; "
             f"{options['repeat']} pengukuran per halaman."
         )
-        header = (
-            f"{'halaman':<62} {'status':>6} {'n':>3} {'median':>8} {'p95':>8} {'query':>6} {'SQL ms':>8} {'KB':>7}"
-        )
+        header = f"{'halaman':<62} {'status':>6} {'n':>3} {'median':>8} {'p95':>8} {'query':>6} {'SQL ms':>8} {'KB':>7}"
         self.stdout.write(header)
         self.stdout.write("-" * len(header))
         for r in results:
-            queries = f"{r.queries}" if r.queries == r.queries_max else f"{r.queries}-{r.queries_max}"
+            queries = (
+                f"{r.queries}" if r.queries == r.queries_max else f"{r.queries}-{r.queries_max}"
+            )
             self.stdout.write(
                 f"{r.label[:62]:<62} {r.status:>6} {r.count:>3} {r.median_ms:>8.1f} {r.p95_ms:>8.1f} {queries:>6} "
                 f"{r.sql_ms:>8.1f} {r.bytes / 1024:>7.1f}"

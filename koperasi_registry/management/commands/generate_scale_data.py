@@ -33,6 +33,7 @@ from koperasi_registry import access
 
 CODE_PREFIX = "SCALE-"
 USER_PREFIX = "bench-"
+# fmt: off
 NAME_HEADS = ["KSU", "KSP", "KUD", "KPRI", "Kopwan", "Kopkar", "Koptan", "KSPPS BMT", "Koperasi Jasa", "Koppontren"]
 NAME_WORDS = [
     "Maju Bersama", "Karya Mandiri", "Sejahtera", "Harapan Baru", "Bina Usaha", "Sumber Rezeki", "Tunas Harapan",
@@ -55,6 +56,7 @@ FINDINGS = [
     "Anggota menurun; perlu penyuluhan perkoperasian.",
 ]
 FOLLOW_UPS = ["Susun laporan keuangan tahunan", "Jadwalkan RAT", "Perbarui data anggota", "Ajukan proposal pembiayaan"]
+# fmt: on
 
 
 class Command(BaseCommand):
@@ -64,21 +66,35 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--cooperatives", type=int, default=100_000, help="jumlah koperasi (100000)")
-        parser.add_argument("--regions", nargs="+", default=["all"], help="kode wilayah untuk load_regions (all)")
-        parser.add_argument("--years", type=int, default=5, help="jumlah tahun buku laporan RAT (5)")
+        parser.add_argument(
+            "--cooperatives", type=int, default=100_000, help="jumlah koperasi (100000)"
+        )
+        parser.add_argument(
+            "--regions", nargs="+", default=["all"], help="kode wilayah untuk load_regions (all)"
+        )
+        parser.add_argument(
+            "--years", type=int, default=5, help="jumlah tahun buku laporan RAT (5)"
+        )
         parser.add_argument("--visits", type=int, default=0, help="jumlah kunjungan pembinaan (0)")
-        parser.add_argument("--assistants", type=int, default=None, help="jumlah pendamping (koperasi/12)")
+        parser.add_argument(
+            "--assistants", type=int, default=None, help="jumlah pendamping (koperasi/12)"
+        )
         parser.add_argument("--batch", type=int, default=5000, help="baris per INSERT (5000)")
         parser.add_argument("--seed", type=int, default=1, help="benih acak (1)")
-        parser.add_argument("--force", action="store_true", help="tambahkan walau sudah ada koperasi")
-        parser.add_argument("--if-empty", action="store_true", help="lewati tanpa galat bila sudah ada koperasi")
+        parser.add_argument(
+            "--force", action="store_true", help="tambahkan walau sudah ada koperasi"
+        )
+        parser.add_argument(
+            "--if-empty", action="store_true", help="lewati tanpa galat bila sudah ada koperasi"
+        )
 
     def handle(self, *args, **options):
         existing = Cooperative.objects.count()
         if existing and not options["force"]:
             if options["if_empty"]:
-                self.stdout.write(f"Basis data sudah berisi {existing} koperasi; tidak ada yang ditambahkan.")
+                self.stdout.write(
+                    f"Basis data sudah berisi {existing} koperasi; tidak ada yang ditambahkan."
+                )
                 return
             raise CommandError(
                 f"Basis data ini sudah berisi {existing} koperasi. Gunakan basis data kosong "
@@ -99,11 +115,15 @@ class Command(BaseCommand):
             except UnknownRegionCode as exc:
                 raise CommandError(f"Kode wilayah tidak dikenal: {exc}") from exc
         villages = list(
-            Village.objects.filter(district__regency__code__in=regency_codes).order_by("id").values_list("id", "kind")
+            Village.objects.filter(district__regency__code__in=regency_codes)
+            .order_by("id")
+            .values_list("id", "kind")
         )
         with transaction.atomic():
             with self.step("koperasi dan laporan RAT"):
-                counts = self.cooperatives_and_filings(villages, options["cooperatives"], options["years"])
+                counts = self.cooperatives_and_filings(
+                    villages, options["cooperatives"], options["years"]
+                )
             with self.step("last_rat_year (cooperative_refresh_rat_summary)"):
                 cooperative_refresh_rat_summary()
             with self.step("pengguna, pendamping, penugasan"):
@@ -119,7 +139,9 @@ class Command(BaseCommand):
             self.stdout.write(f"  {label:<50} {seconds:8.1f} s")
         summary = ", ".join(f"{key} {value:,}".replace(",", ".") for key, value in counts.items())
         self.stdout.write(
-            self.style.SUCCESS(f"Selesai dalam {time.perf_counter() - started:.1f} detik: {summary}.")
+            self.style.SUCCESS(
+                f"Selesai dalam {time.perf_counter() - started:.1f} detik: {summary}."
+            )
         )
 
     def progress(self, label, done, total):
@@ -136,7 +158,7 @@ class Command(BaseCommand):
 
     # --- cooperatives and RAT filings ------------------------------------------------
     def cooperatives_and_filings(self, villages, total, years) -> dict:
-        rng, today = self.rng, self.today
+        today = self.today
         rules = StatusRules.from_settings()
         reference = rules.reference_year(today=today, bentuk=Bentuk.PRIMER)
         book_years = list(range(reference - years + 1, reference + 1))
@@ -155,7 +177,11 @@ class Command(BaseCommand):
             ids = [c.pk for c in created]
             if ids[0] is None:  # a backend without RETURNING: read the ids back
                 codes = [c.office_code for c in cooperatives]
-                by_code = dict(Cooperative.objects.filter(office_code__in=codes).values_list("office_code", "id"))
+                by_code = dict(
+                    Cooperative.objects.filter(office_code__in=codes).values_list(
+                        "office_code", "id"
+                    )
+                )
                 ids = [by_code[code] for code in codes]
             new_ids.extend(ids)
             filings = [
@@ -182,7 +208,9 @@ class Command(BaseCommand):
             kelompok_id, jenis, bentuk = kelompok.get("Merah Putih"), Jenis.KONSUMEN, Bentuk.PRIMER
         else:
             name = f"{head} {rng.choice(NAME_WORDS)} {number}"
-            founded = datetime.date(rng.randrange(1975, reference), rng.randrange(1, 13), rng.randrange(1, 29))
+            founded = datetime.date(
+                rng.randrange(1975, reference), rng.randrange(1, 13), rng.randrange(1, 29)
+            )
             pick, chance = rng.random(), ACTIVITY[-1][1]
             for share, p in ACTIVITY:
                 if pick < share:
@@ -262,7 +290,8 @@ class Command(BaseCommand):
         role_users = {}
         for role in access.ROLES:
             user, _ = User.objects.get_or_create(
-                username=f"{USER_PREFIX}{role.lower()}", defaults={"first_name": role, "last_name": "Uji Beban"}
+                username=f"{USER_PREFIX}{role.lower()}",
+                defaults={"first_name": role, "last_name": "Uji Beban"},
             )
             user.groups.add(Group.objects.get(name=role))
             role_users[role] = user
@@ -270,7 +299,12 @@ class Command(BaseCommand):
         existing = User.objects.filter(username__startswith=f"{USER_PREFIX}ba-").count()
         users = User.objects.bulk_create(
             [
-                User(username=f"{USER_PREFIX}ba-{existing + i:06d}", first_name="Pendamping", last_name=str(existing + i), password="!")
+                User(
+                    username=f"{USER_PREFIX}ba-{existing + i:06d}",
+                    first_name="Pendamping",
+                    last_name=str(existing + i),
+                    password="!",
+                )
                 for i in range(max(count - 1, 0))
             ],
             batch_size=self.batch,
@@ -278,14 +312,17 @@ class Command(BaseCommand):
         users = list(User.objects.filter(username__in=[u.username for u in users]).order_by("id"))
         group = Group.objects.get(name=access.PENDAMPING)
         User.groups.through.objects.bulk_create(
-            [User.groups.through(user_id=u.pk, group_id=group.pk) for u in users], batch_size=self.batch
+            [User.groups.through(user_id=u.pk, group_id=group.pk) for u in users],
+            batch_size=self.batch,
         )
         pool = [role_users[access.PENDAMPING], *users]
         BusinessAssistant.objects.bulk_create(
             [BusinessAssistant(user=u) for u in pool], batch_size=self.batch, ignore_conflicts=True
         )
         assistant_ids = list(
-            BusinessAssistant.objects.filter(user__in=pool).order_by("user_id").values_list("id", flat=True)
+            BusinessAssistant.objects.filter(user__in=pool)
+            .order_by("user_id")
+            .values_list("id", flat=True)
         )
         # Consecutive cooperatives of one kabupaten go to the same assistant (the new ids
         # form one range: read them back by range, not by a 100,000-item IN list).
@@ -299,7 +336,11 @@ class Command(BaseCommand):
         for assistant_id in assistant_ids:
             size = self.rng.randrange(7, 16)
             for cooperative_id in ordered[position : position + size]:
-                assignments.append(Assignment(assistant_id=assistant_id, cooperative_id=cooperative_id, start_date=start))
+                assignments.append(
+                    Assignment(
+                        assistant_id=assistant_id, cooperative_id=cooperative_id, start_date=start
+                    )
+                )
             position += size
             if position >= len(ordered):
                 break
@@ -343,7 +384,10 @@ class Command(BaseCommand):
             if topic_ids:
                 Through = CoachingVisit.topics.through
                 Through.objects.bulk_create(
-                    [Through(coachingvisit_id=v.pk, visittopic_id=rng.choice(topic_ids)) for v in created],
+                    [
+                        Through(coachingvisit_id=v.pk, visittopic_id=rng.choice(topic_ids))
+                        for v in created
+                    ],
                     batch_size=self.batch,
                 )
             followups = []
