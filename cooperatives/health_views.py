@@ -2,7 +2,8 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.shortcuts import redirect
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect
 from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -49,6 +50,20 @@ class AssessmentDetailView(RoleRequiredMixin, DetailView):
             aspect_scores=self.object.aspect_scores.all(),
             health_history=assessment_history(cooperative=self.object.cooperative),
             **kwargs,
+        )
+
+
+class AssessmentWorksheetView(RoleRequiredMixin, View):
+    """The assessment's worksheet, served only to those who may see the assessment."""
+
+    allowed_roles = OFFICE_ROLES
+
+    def get(self, request, pk):
+        assessment = get_object_or_404(assessment_list(user=request.user), pk=pk)
+        if not assessment.worksheet:
+            raise Http404
+        return FileResponse(
+            assessment.worksheet.open("rb"), as_attachment=True, filename=assessment.worksheet.name.rsplit("/", 1)[-1]
         )
 
 

@@ -47,6 +47,14 @@ def ratfiling_get(*, user, pk) -> RatFiling:
     )
 
 
+def ratattachment_get(*, user, pk) -> RatAttachment:
+    """One attachment of a RAT filing of a cooperative ``user`` may see (404 otherwise)."""
+    return get_object_or_404(
+        RatAttachment.objects.filter(filing__cooperative__in=Cooperative.objects.visible_to(user).values("pk")),
+        pk=pk,
+    )
+
+
 def explain_status(cooperative: Cooperative, *, rules: StatusRules | None = None, today=None) -> str:
     """The reason for an annotated cooperative's ``status`` ("RAT terakhir: tahun buku 2021 ...")."""
     rules = rules or StatusRules.from_settings()

@@ -12,6 +12,7 @@ urlpatterns: list = [
     path("<int:pk>/ubah/", views.CooperativeUpdateView.as_view(), name="cooperative_edit"),
     path("<int:pk>/rat/tambah/", views.RatFilingCreateView.as_view(), name="ratfiling_add"),
     path("rat/<int:pk>/ubah/", views.RatFilingUpdateView.as_view(), name="ratfiling_edit"),
+    path("rat/lampiran/<int:pk>/", views.RatAttachmentView.as_view(), name="ratattachment"),
     path("rat/terlambat/", views.RatOverdueListView.as_view(), name="rat_overdue"),
     path("rat/kepatuhan/", views.RatComplianceView.as_view(), name="rat_compliance"),
     path("desa/", views.VillageOptionsView.as_view(), name="village_options"),
@@ -25,6 +26,7 @@ urlpatterns: list = [
     path("kesehatan/", health_views.AssessmentListView.as_view(), name="assessment_list"),
     path("kesehatan/tambah/", health_views.AssessmentCreateView.as_view(), name="assessment_add"),
     path("kesehatan/<int:pk>/", health_views.AssessmentDetailView.as_view(), name="assessment_detail"),
+    path("kesehatan/<int:pk>/kertas-kerja/", health_views.AssessmentWorksheetView.as_view(), name="assessment_worksheet"),
     path("kesehatan/aspek/", health_views.AssessmentAspectsView.as_view(), name="assessment_aspects"),
     path("kesehatan/pratinjau/", health_views.AssessmentPreviewView.as_view(), name="assessment_preview"),
 ]

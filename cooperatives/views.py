@@ -5,12 +5,14 @@ from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.contrib.messages.views import SuccessMessageMixin
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.http import FileResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views import View
 from django.views.generic import CreateView, DetailView, TemplateView, UpdateView
 
 from koperasi_registry import access
@@ -224,6 +226,18 @@ class RatFilingUpdateView(RatFilingFormView):
         return super().get_context_data(
             title=_("Ubah RAT tahun buku %(year)s: %(name)s") % {"year": self.filing.book_year, "name": self.cooperative.name},
             **kwargs,
+        )
+
+
+class RatAttachmentView(RoleRequiredMixin, View):
+    """A RAT attachment, served only to those who may see its cooperative (MEDIA_URL is not served)."""
+
+    def get(self, request, pk):
+        attachment = selectors.ratattachment_get(user=request.user, pk=pk)
+        return FileResponse(
+            attachment.file.open("rb"),
+            as_attachment=not attachment.is_image,
+            filename=attachment.file.name.rsplit("/", 1)[-1],
         )
 
 

@@ -114,3 +114,10 @@ class RatAttachment(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} – {self.filing}"
+
+    def get_absolute_url(self):
+        return reverse("cooperatives:ratattachment", args=[self.pk])
+
+    @property
+    def is_image(self) -> bool:
+        return self.file.name.rsplit(".", 1)[-1].lower() in ("jpg", "jpeg", "png")

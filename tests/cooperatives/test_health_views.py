@@ -324,3 +324,23 @@ def test_detail_shows_aspects_rules_and_history(client_as, kabid, spread, staf):
 def test_the_detail_offers_staf_a_new_assessment_for_the_same_cooperative(client_as, staf, assessment):
     html = client_as(staf).get(assessment.get_absolute_url()).content.decode()
     assert f"/koperasi/kesehatan/tambah/?cooperative={assessment.cooperative_id}" in html
+
+
+def test_worksheet_is_served_only_through_a_checked_view(client, client_as, staf, pendamping, sintang, settings, tmp_path):
+    from django.core.files.base import ContentFile
+
+    settings.MEDIA_ROOT = tmp_path
+    assessment = assess(ksp(name="KSP Kertas Kerja"), assessor=staf)
+    assessment.worksheet.save("kertas-kerja.pdf", ContentFile(b"%PDF-1.4 uji"))
+    url = reverse("cooperatives:assessment_worksheet", args=[assessment.pk])
+    assert client.get(url).status_code == 302  # anonymous: login
+
+    html = client_as(staf).get(assessment.get_absolute_url()).content.decode()
+    assert f'href="{url}"' in html and assessment.worksheet.url not in html
+    response = client_as(staf).get(url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == b"%PDF-1.4 uji"
+    assert client_as(pendamping).get(url).status_code == 403
+
+    settings.OFFICE_REGENCY_CODE = "13.11"  # the cooperative is now outside the office
+    assert client_as(staf).get(url).status_code == 404

@@ -144,3 +144,28 @@ def test_navigation_entries(client_as, role_users, sintang, role, menu):
     items = client_as(role_users[role]).get("/").context["menu"]
     labels = [str(child["label"]) for item in items for child in item.get("children", [item])]
     assert [label for label in labels if label in OFFICE_MENU] == menu
+
+
+def test_rat_attachments_are_served_only_through_a_checked_view(client, client_as, staf, pendamping, coop, filing, settings, tmp_path):
+    """MEDIA_URL is served nowhere: the profile links each attachment to a view that applies
+    ``visible_to`` (a Pendamping gets it only for an assigned cooperative)."""
+    from django.core.files.base import ContentFile
+
+    from cooperatives.models import RatAttachment
+
+    settings.MEDIA_ROOT = tmp_path
+    attachment = RatAttachment.objects.create(
+        filing=filing, kind="berita_acara", file=ContentFile(b"%PDF-1.4 uji", name="berita-acara.pdf")
+    )
+    url = reverse("cooperatives:ratattachment", args=[attachment.pk])
+    assert client.get(url).status_code == 302  # anonymous: login
+
+    html = client_as(staf).get(coop.get_absolute_url()).content.decode()
+    assert f'href="{url}"' in html and attachment.file.url not in html
+    response = client_as(staf).get(url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == b"%PDF-1.4 uji"
+
+    assert client_as(pendamping).get(url).status_code == 404  # not assigned
+    assign(pendamping, coop)
+    assert client_as(pendamping).get(url).status_code == 200
