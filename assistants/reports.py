@@ -7,6 +7,8 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
+from koperasi_registry.exports import XLSX_TRIGGERS, spreadsheet_safe
+
 
 def _followup_lines(followups):
     return "\n".join(f"{f.action} ({f.owner.get_full_name() or f.owner.username}, {f.due_date:%d-%m-%Y}, {f.get_status_display()})" for f in followups)
@@ -29,7 +31,7 @@ def monthly_report_xlsx(*, assistant, month: datetime.date, visits) -> bytes:
     for cell in sheet[sheet.max_row]:
         cell.font = Font(bold=True)
     for visit in visits:
-        sheet.append([
+        sheet.append([spreadsheet_safe(value, XLSX_TRIGGERS) for value in [
             visit.cooperative.name,
             visit.cooperative.village.district.name,
             visit.visit_date,
@@ -40,7 +42,7 @@ def monthly_report_xlsx(*, assistant, month: datetime.date, visits) -> bytes:
             visit.recommendations,
             _followup_lines(visit.followups.all()),
             "\n".join(f.action for f in visit.closed_followups.all()),
-        ])
+        ]])
         sheet.cell(row=sheet.max_row, column=3).number_format = "DD-MM-YYYY"
         for cell in sheet[sheet.max_row]:
             cell.alignment = Alignment(wrap_text=True, vertical="top")

@@ -5,6 +5,8 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 from django_tables2.export import ExportMixin
 
+from .exports import SafeTableExport
+
 
 class FilteredTableView(ExportMixin, SingleTableMixin, FilterView):
     """A filterable, sortable, paginated list that exports the filtered rows as CSV/XLSX.
@@ -17,6 +19,7 @@ class FilteredTableView(ExportMixin, SingleTableMixin, FilterView):
     template_name = "generic/object_list.html"
     table_pagination = {"per_page": 25}  # not paginate_by: that paginates twice
     export_formats = ("csv", "xlsx")
+    export_class = SafeTableExport  # text typed by users never runs as a formula
     strict = True  # invalid filter input: no rows and the form's errors, never a 500
     title = ""
     add_url_name = None  # a URL name shown as the "Tambah" button when the user may add

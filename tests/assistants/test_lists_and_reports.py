@@ -198,3 +198,15 @@ def test_monthly_report_groups_visits_and_exports_xlsx(client_as, staf, office):
     sheet = load_workbook(io.BytesIO(xlsx.content)).active
     findings = [sheet.cell(row=r, column=7).value for r in range(6, sheet.max_row + 1)]
     assert sorted(findings) == ["Kedua", "Pembukuan belum rapi."]
+
+
+def test_monthly_report_xlsx_never_turns_typed_text_into_a_formula(client_as, staf, office):
+    findings = '=HYPERLINK("http://jahat.example","klik")'
+    CoachingVisitFactory(cooperative=office.mine, assistant=office.me, visit_date=datetime.date(2026, 3, 25), findings=findings)
+    xlsx = client_as(staf).get(
+        reverse("assistants:monthly_report"), {"assistant": office.me.pk, "month": "2026-03", "_export": "xlsx"}
+    )
+    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    cells = [sheet.cell(row=r, column=7) for r in range(6, sheet.max_row + 1)]
+    assert "'" + findings in [cell.value for cell in cells]
+    assert all(cell.data_type != "f" for cell in cells)

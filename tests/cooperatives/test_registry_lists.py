@@ -283,3 +283,18 @@ def test_the_fast_export_equals_the_tables_own_cell_by_cell_export(registry, sta
         slow = [plain(row) for row in django_tables2.Table.as_values(table)]
         assert fast == slow
         assert len(fast) == 1 + Cooperative.objects.count()
+
+
+@pytest.mark.parametrize(
+    ("fmt", "expected"),
+    [
+        ("csv", ["'=HYPERLINK(\"http://jahat.example\",\"klik\")", "'@SUM(1+1)"]),
+        ("xlsx", ["'=HYPERLINK(\"http://jahat.example\",\"klik\")", "@SUM(1+1)"]),  # XLSX: only "=" is a formula
+    ],
+)
+def test_export_never_turns_typed_text_into_a_formula(client_as, staf, sintang, fmt, expected):
+    CooperativeFactory(name='=HYPERLINK("http://jahat.example","klik")')
+    CooperativeFactory(name="@SUM(1+1)")
+    response = client_as(staf).get(f"{LIST}?_export={fmt}&sort=name")
+    exported = csv_names(response) if fmt == "csv" else xlsx_names(response)
+    assert sorted(exported) == sorted(expected)
