@@ -80,8 +80,11 @@ class RatFilingAdmin(SimpleHistoryAdmin):
     readonly_fields = ("created_at",)
     inlines = [RatAttachmentInline]
 
+    @transaction.atomic
     def save_model(self, request, obj, form, change):
         rat_filing_save(filing=obj)
+        if change and "cooperative" in form.changed_data:  # the cooperative it was moved from
+            cooperative_refresh_rat_summary(cooperative_ids=[form.initial["cooperative"]])
 
     def delete_model(self, request, obj):
         rat_filing_delete(filing=obj)

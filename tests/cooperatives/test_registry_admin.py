@@ -69,6 +69,27 @@ def test_rat_filing_saved_in_admin_updates_the_cooperative(client_as, admin, sin
     assert coop.last_rat_year is None
 
 
+def test_moving_a_filing_to_another_cooperative_in_admin_refreshes_both(client_as, admin, sintang):
+    wrong, right = CooperativeFactory(), CooperativeFactory()
+    filing = RatFilingFactory(cooperative=wrong, book_year=2024)
+    wrong.refresh_from_db()
+    assert wrong.last_rat_year == 2024
+    data = {
+        "cooperative": right.pk, "book_year": 2024, "rat_date": filing.rat_date.isoformat(),
+        "reported_on": filing.reported_on.isoformat(),
+        "members_male": 10, "members_female": 12, "pengurus_count": 3, "pengawas_count": 3,
+        "managers_male": 0, "managers_female": 0, "employees_male": 0, "employees_female": 0,
+        "modal_sendiri": "", "modal_luar": "", "total_aset": "", "volume_usaha": "", "shu": "", "notes": "",
+        "attachments-TOTAL_FORMS": 0, "attachments-INITIAL_FORMS": 0,
+        "attachments-MIN_NUM_FORMS": 0, "attachments-MAX_NUM_FORMS": 1000,
+    }
+    response = client_as(admin).post(admin_url(RatFiling, "change", filing.pk), data)
+    assert response.status_code == 302, response.context and response.context["adminform"].form.errors
+    wrong.refresh_from_db()
+    right.refresh_from_db()
+    assert (wrong.last_rat_year, right.last_rat_year) == (None, 2024)
+
+
 def test_bulk_delete_of_filings_refreshes_the_summary(client_as, admin, sintang):
     coop = CooperativeFactory()
     older = RatFilingFactory(cooperative=coop, book_year=2022)
