@@ -29,6 +29,15 @@ class FilteredTableView(ExportMixin, SingleTableMixin, FilterView):
     def get_export_filename(self, export_format):
         return f"{self.export_name}-{timezone.localdate():%Y%m%d}.{export_format}"
 
+    def active_filter_count(self) -> int:
+        """How many filters the user has set (shown on the folded filter panel)."""
+        names = set(self.filterset_class.base_filters) if self.filterset_class else set()
+        return sum(
+            1
+            for key, values in self.request.GET.lists()
+            if any(values) and any(key == name or key.startswith(f"{name}_") for name in names)
+        )
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
@@ -39,4 +48,5 @@ class FilteredTableView(ExportMixin, SingleTableMixin, FilterView):
             else None
         )
         context["export_formats"] = self.export_formats
+        context["active_filters"] = self.active_filter_count()
         return context
