@@ -6,7 +6,7 @@ import uuid
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, UnidentifiedImageError
@@ -16,7 +16,7 @@ from koperasi_registry import access
 from koperasi_registry.formatting import format_date
 from koperasi_registry.uploads import DOCUMENT_EXTENSIONS, IMAGE_EXTENSIONS, FileCheck
 
-from . import selectors
+from . import selectors, services
 from .models import BusinessAssistant, CoachingTarget, CoachingVisit, FinancingProposal, FollowUp, Programme, VisitTopic
 
 MAX_FILES = 10
@@ -50,10 +50,14 @@ class MultipleFileField(forms.FileField):
 
 
 def office_users():
-    """People who can be named as officers or owners: users in the working roles."""
+    """People who can be named as officers or owners: users in the working roles, leaving
+    out the assistants of other offices (``BusinessAssistant.objects.in_office``)."""
+    users = get_user_model().objects
+    office_assistants = BusinessAssistant.objects.in_office().order_by().values("user")
+    not_assistants = users.filter(~Exists(BusinessAssistant.objects.filter(user=OuterRef("pk")))).order_by().values("pk")
     return (
-        get_user_model()
-        .objects.filter(is_active=True, groups__name__in=[access.ADMIN, access.STAF, access.PENDAMPING])
+        users.filter(is_active=True, groups__name__in=[access.ADMIN, access.STAF, access.PENDAMPING])
+        .filter(pk__in=office_assistants.union(not_assistants))
         .distinct()
         .order_by("first_name", "last_name", "username")
     )
@@ -141,7 +145,7 @@ class VisitForm(forms.ModelForm):
             participations__cooperative__in=fields["cooperative"].queryset.values("pk")
         ).distinct()
         if self.office:
-            fields["assistant"].queryset = BusinessAssistant.objects.filter(is_active=True).select_related("user")
+            fields["assistant"].queryset = BusinessAssistant.objects.in_office().filter(is_active=True).select_related("user")
             fields["officers"].queryset = get_user_model().objects.filter(
                 is_active=True, groups__name__in=[access.ADMIN, access.STAF, access.KABID]
             ).distinct().order_by("first_name", "username")
@@ -193,7 +197,24 @@ class VisitForm(forms.ModelForm):
             self.add_error("officers", _("Pilih petugas dinas atau pendamping yang berkunjung."))
         if not self.office and self.own_assistant is None:
             raise ValidationError(_("Akun Anda belum terdaftar sebagai pendamping koperasi."))
+        submission_id = cleaned.get("submission_id")
+        if submission_id and CoachingVisit.objects.filter(submission_id=submission_id).exclude(created_by=self.user).exists():
+            self.renew_submission_id()
+            self.add_error(None, services.SUBMISSION_ID_TAKEN)
         return cleaned
+
+    def renew_submission_id(self):
+        """Show the form again with a fresh submission id, so that it can be sent."""
+        if "submission_id" in self.fields:
+            self.data = self.data.copy()
+            self.data[self.add_prefix("submission_id")] = str(uuid.uuid4())
+
+    def add_service_error(self, error: ValidationError):
+        """A ``ValidationError`` from ``services.visit_log`` shown at the top of the form
+        (a clash with another user's submission id also renews the id)."""
+        if "submission_id" in getattr(error, "error_dict", {}):
+            self.renew_submission_id()
+        self.add_error(None, error.messages)
 
     def visit_fields(self) -> dict:
         """Field values for ``services.visit_log`` (the many-to-many ones go separately)."""
@@ -301,7 +322,7 @@ class FinancingProposalForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["cooperative"].queryset = Cooperative.objects.visible_to(user)
         if access.has_office_scope(user):
-            self.fields["assistant"].queryset = BusinessAssistant.objects.select_related("user")
+            self.fields["assistant"].queryset = BusinessAssistant.objects.in_office().select_related("user")
         else:
             del self.fields["assistant"]
             self.own_assistant = selectors.assistant_for_user(user)

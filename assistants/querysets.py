@@ -2,19 +2,15 @@
 
 import datetime
 
+from django.conf import settings
 from django.db import models
-from django.db.models import BooleanField, Case, Q, Value, When
+from django.db.models import BooleanField, Case, Exists, OuterRef, Q, Value, When
 from django.utils import timezone
 
+from cooperatives.querysets import in_office_q, visible_cooperatives_q
 from koperasi_registry import access
 
 from .choices import FollowUpStatus
-
-
-def _visible_cooperatives(user):
-    from cooperatives.models import Cooperative
-
-    return Cooperative.objects.visible_to(user)
 
 
 class AssignmentQuerySet(models.QuerySet):
@@ -24,10 +20,26 @@ class AssignmentQuerySet(models.QuerySet):
 
 
 class BusinessAssistantQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """Office roles see every assistant; a Pendamping only their own record."""
-        if access.has_office_scope(user):
+    def in_office(self):
+        """The office's assistants: those with an assignment (current or past) to one of
+        the office's cooperatives, and those not assigned anywhere yet (just registered,
+        so the office can assign them). Everyone if no office code is set."""
+        if not settings.OFFICE_REGENCY_CODE:
             return self
+        from .models import Assignment
+
+        # A UNION, not ``Exists(...) | ~Exists(...)``: PostgreSQL costs that OR so high
+        # (per-row subplans over every assistant of the country) that it JIT-compiles it.
+        office = Assignment.objects.filter(in_office_q("cooperative")).order_by().values("assistant")
+        assigned = Assignment.objects.filter(assistant=OuterRef("pk"))
+        unassigned = self.model.objects.filter(~Exists(assigned)).order_by().values("pk")
+        return self.filter(pk__in=office.union(unassigned))
+
+    def visible_to(self, user):
+        """Office roles see the office's assistants (``in_office``); a Pendamping only
+        their own record."""
+        if access.has_office_scope(user):
+            return self.in_office()
         if access.has_role(user, access.PENDAMPING):
             return self.filter(user=user)
         return self.none()
@@ -36,7 +48,7 @@ class BusinessAssistantQuerySet(models.QuerySet):
 class CoachingVisitQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Visits to the cooperatives ``user`` may see (a Pendamping: currently assigned)."""
-        return self.filter(cooperative__in=_visible_cooperatives(user).values("pk"))
+        return self.filter(visible_cooperatives_q(user, path="cooperative"))
 
     def editable_by(self, user):
         """Staf and Admin edit every visible visit; a Pendamping only visits they logged."""
@@ -59,7 +71,7 @@ def overdue_expression(*, today: datetime.date):
 
 class FollowUpQuerySet(models.QuerySet):
     def visible_to(self, user):
-        return self.filter(visit__cooperative__in=_visible_cooperatives(user).values("pk"))
+        return self.filter(visible_cooperatives_q(user, path="visit__cooperative"))
 
     def open(self):
         return self.filter(status=FollowUpStatus.OPEN)
@@ -75,7 +87,7 @@ class CooperativeScopedQuerySet(models.QuerySet):
     """For rows that hang off one cooperative (financing proposals)."""
 
     def visible_to(self, user):
-        return self.filter(cooperative__in=_visible_cooperatives(user).values("pk"))
+        return self.filter(visible_cooperatives_q(user, path="cooperative"))
 
 
 class ProgrammeQuerySet(models.QuerySet):

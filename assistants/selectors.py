@@ -103,8 +103,9 @@ def visit_detail_queryset(*, user):
 
 
 def visit_by_submission(*, user, submission_id):
-    """The visit already saved under this submission id, if ``user`` may see it."""
-    return CoachingVisit.objects.visible_to(user).filter(submission_id=submission_id).first()
+    """The visit ``user`` already saved under this submission id (a retried POST), if they
+    may still see it; never someone else's visit that happens to carry the id."""
+    return CoachingVisit.objects.visible_to(user).filter(submission_id=submission_id, created_by=user).first()
 
 
 def open_followups(*, user, cooperative_id):

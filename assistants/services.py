@@ -5,9 +5,11 @@ import uuid
 from decimal import Decimal
 from pathlib import PurePath
 
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps
 from simple_history.utils import bulk_create_with_history
 
@@ -100,12 +102,14 @@ def visit_log(
     """Record a visit with its photos and follow-ups, all or nothing.
 
     Returns ``(visit, created)``. The browser sends the same ``submission_id`` when it
-    retries after a dropped connection: then the visit saved the first time comes back
-    with ``created=False`` and nothing is written twice.
+    retries after a dropped connection: then the visit ``user`` saved the first time comes
+    back with ``created=False`` and nothing is written twice. An id already used by
+    someone else's visit is a ``ValidationError`` on ``submission_id``: that visit is
+    never handed to ``user``.
     """
     existing = CoachingVisit.objects.filter(submission_id=submission_id).first()
     if existing is not None:
-        return existing, False
+        return _resubmitted(existing, user=user), False
     try:
         with transaction.atomic():
             visit = CoachingVisit(submission_id=submission_id, created_by=user, **fields)
@@ -122,8 +126,20 @@ def visit_log(
         existing = CoachingVisit.objects.filter(submission_id=submission_id).first()
         if existing is None:
             raise
-        return existing, False
+        return _resubmitted(existing, user=user), False
     return visit, True
+
+
+SUBMISSION_ID_TAKEN = _(
+    "ID kiriman ini sudah dipakai kunjungan lain. Formulir diberi ID baru: periksa isiannya lalu kirim lagi."
+)
+
+
+def _resubmitted(visit: CoachingVisit, *, user) -> CoachingVisit:
+    """The visit already saved under a submission id, if ``user`` saved it."""
+    if visit.created_by_id is None or visit.created_by_id != user.pk:
+        raise ValidationError({"submission_id": SUBMISSION_ID_TAKEN}, code="submission_id_taken")
+    return visit
 
 
 @transaction.atomic

@@ -4,6 +4,7 @@ import datetime
 import uuid
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -170,16 +171,20 @@ class VisitCreateView(VisitFormMixin, View):
         formset = forms.new_followup_formset(user=request.user, data=request.POST)
         if not (form.is_valid() and formset.is_valid()):
             return self.invalid(form, formset)
-        visit, created = services.visit_log(
-            user=request.user,
-            submission_id=form.cleaned_data["submission_id"],
-            fields=form.visit_fields(),
-            topics=form.cleaned_data["topics"],
-            officers=form.cleaned_data.get("officers") or [],
-            new_followups=formset.items(),
-            close_followups=form.cleaned_data["close_followups"],
-            **self.files(form),
-        )
+        try:
+            visit, created = services.visit_log(
+                user=request.user,
+                submission_id=form.cleaned_data["submission_id"],
+                fields=form.visit_fields(),
+                topics=form.cleaned_data["topics"],
+                officers=form.cleaned_data.get("officers") or [],
+                new_followups=formset.items(),
+                close_followups=form.cleaned_data["close_followups"],
+                **self.files(form),
+            )
+        except ValidationError as error:  # e.g. the id was taken by someone else meanwhile
+            form.add_service_error(error)
+            return self.invalid(form, formset)
         return self.saved(visit, created=created)
 
     def already_saved(self, submission_id):

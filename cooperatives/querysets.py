@@ -51,11 +51,33 @@ def compliance_expression(*, book_year: int, rules: StatusRules | None = None):
     )
 
 
+def in_office_q(path: str = "") -> Q:
+    """``Q`` for the cooperatives (reached through ``path``, e.g. ``"visit__cooperative"``)
+    of the office's kabupaten; empty (everything) if no office code is set."""
+    code = settings.OFFICE_REGENCY_CODE
+    if not code:
+        return Q()
+    prefix = f"{path}__" if path else ""
+    return Q(**{f"{prefix}village__district__regency__code": code})
+
+
+def visible_cooperatives_q(user, *, path: str) -> Q:
+    """``Q`` limiting rows that hang off a cooperative (through ``path``) to those ``user``
+    may see, as ``CooperativeQuerySet.visible_to`` says. For the office roles it is a plain
+    join condition on the cooperative's village, not an ``IN`` subquery: PostgreSQL can
+    then filter before the ``select_related`` joins (a subquery made it join every visit
+    of the country it scanned before discarding it)."""
+    from .models import Cooperative
+
+    if access.has_office_scope(user):
+        return in_office_q(path)
+    return Q(**{f"{path}__in": Cooperative.objects.visible_to(user).values("pk")})
+
+
 class CooperativeQuerySet(models.QuerySet):
     def in_office(self):
         """The cooperatives of the office's kabupaten (all, if no office code is set)."""
-        code = settings.OFFICE_REGENCY_CODE
-        return self.filter(village__district__regency__code=code) if code else self
+        return self.filter(in_office_q())
 
     def visible_to(self, user):
         """What ``user`` may see: the office's cooperatives for Admin, Kabid and Staf; for a

@@ -6,6 +6,7 @@ import io
 import uuid
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
@@ -95,6 +96,58 @@ def test_the_service_is_idempotent_too(pendamping, office):
     again, created_again = services.visit_log(user=pendamping, submission_id=sid, fields=fields)
     assert (created, created_again) == (True, False)
     assert visit.pk == again.pk
+
+
+def test_the_service_never_returns_another_users_visit_for_a_reused_submission_id(pendamping, staf, office):
+    sid = office.other_visit.submission_id  # saved by the other assistant
+    fields = {"cooperative": office.mine, "visit_date": datetime.date(2026, 3, 1), "kind": "monev", "findings": "x", "assistant": office.me}
+    before = CoachingVisit.objects.count()
+    for user in (pendamping, staf):
+        with pytest.raises(ValidationError) as raised:
+            services.visit_log(user=user, submission_id=sid, fields=fields)
+        assert "submission_id" in raised.value.error_dict
+    assert CoachingVisit.objects.count() == before
+
+
+@pytest.mark.parametrize("accept", ["text/html", "application/json"])
+def test_a_post_reusing_another_users_submission_id_gets_a_form_error_not_their_visit(client_as, staf, office, topics, accept):
+    before = CoachingVisit.objects.count()
+    taken = str(office.my_visit.submission_id)  # the Pendamping's visit, which the Staf may see
+    data = visit_post(office, submission_id=taken, officers=[staf.pk], topics=[topics[0].pk])
+    response = client_as(staf).post(reverse("assistants:visit_add"), data, HTTP_ACCEPT=accept)
+    assert CoachingVisit.objects.count() == before
+    if accept == "application/json":
+        assert response.status_code == 400 and response.json() == {"status": "invalid"}
+        return
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert "ID kiriman ini sudah dipakai kunjungan lain" in " ".join(form.non_field_errors())
+    html = response.content.decode()
+    assert "ID kiriman ini sudah dipakai kunjungan lain" in html
+    assert taken not in html  # a fresh id, so the corrected form can be sent
+    fresh = form["submission_id"].value()
+    assert fresh != taken and uuid.UUID(fresh)
+    again = client_as(staf).post(reverse("assistants:visit_add"), {**data, "submission_id": fresh})
+    assert again.status_code == 302
+    assert CoachingVisit.objects.get(submission_id=fresh).created_by == staf
+
+
+def test_a_race_on_another_users_submission_id_is_a_form_error_too(client_as, staf, office, topics, monkeypatch):
+    """The id is taken between the form's check and the save: the service's error shows."""
+    data = visit_post(office, officers=[staf.pk])
+    real = services.visit_log
+
+    def taken_meanwhile(**kwargs):
+        CoachingVisitFactory(cooperative=office.mine, submission_id=kwargs["submission_id"], created_by=office.someone.user)
+        return real(**kwargs)
+
+    monkeypatch.setattr(services, "visit_log", taken_meanwhile)
+    response = client_as(staf).post(reverse("assistants:visit_add"), data)
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert "ID kiriman ini sudah dipakai kunjungan lain" in " ".join(form.non_field_errors())
+    assert form["submission_id"].value() != data["submission_id"]
+    assert not CoachingVisit.objects.filter(created_by=staf).exists()
 
 
 def test_a_bad_post_keeps_what_was_typed_including_ticked_topics_and_saves_nothing(client_as, pendamping, office, topics):
