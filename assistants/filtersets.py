@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django_filters.fields import ModelChoiceField
 from django_filters.widgets import DateRangeWidget
 
+from cooperatives.forms import FastSelect
 from cooperatives.models import Cooperative
 
 from . import selectors
@@ -76,12 +77,12 @@ class AssistantFilterSet(SearchMixin, django_filters.FilterSet):
 class VisitFilterSet(SearchMixin, django_filters.FilterSet):
     search_fields = ("cooperative__name", "findings", "people_met", "recommendations")
     q = django_filters.CharFilter(method="search", label=_("Cari"))
-    cooperative = django_filters.ModelChoiceFilter(queryset=_cooperatives, label=_("Koperasi"))
+    cooperative = django_filters.ModelChoiceFilter(queryset=_cooperatives, widget=FastSelect, label=_("Koperasi"))
     district = django_filters.ModelChoiceFilter(
         field_name="cooperative__village__district", queryset=_districts, label=_("Kecamatan")
     )
     kind = django_filters.ChoiceFilter(choices=VisitKind.choices, label=_("Jenis kunjungan"))
-    assistant = django_filters.ModelChoiceFilter(queryset=_assistants, label=_("Pendamping"))
+    assistant = django_filters.ModelChoiceFilter(queryset=_assistants, widget=FastSelect, label=_("Pendamping"))
     topic = django_filters.ModelChoiceFilter(
         field_name="topics", queryset=VisitTopic.objects.all(), label=_("Topik"), distinct=True
     )
@@ -104,9 +105,9 @@ class FollowUpFilterSet(SearchMixin, django_filters.FilterSet):
         field_name="visit__cooperative__village__district", queryset=_districts, label=_("Kecamatan")
     )
     cooperative = django_filters.ModelChoiceFilter(
-        field_name="visit__cooperative", queryset=_cooperatives, label=_("Koperasi")
+        field_name="visit__cooperative", queryset=_cooperatives, widget=FastSelect, label=_("Koperasi")
     )
-    owner = UserChoiceFilter(queryset=_owners, label=_("Penanggung jawab"))
+    owner = UserChoiceFilter(queryset=_owners, widget=FastSelect, label=_("Penanggung jawab"))
     due_date = date_range("due_date", _("Batas waktu"))
 
     class Meta:
@@ -148,7 +149,7 @@ class ProgrammeFilterSet(SearchMixin, django_filters.FilterSet):
     funding = django_filters.ChoiceFilter(choices=Funding.choices, label=_("Sumber dana"))
     year = django_filters.NumberFilter(label=_("Tahun anggaran"))
     cooperative = django_filters.ModelChoiceFilter(
-        field_name="participations__cooperative", queryset=_cooperatives, label=_("Koperasi peserta"), distinct=True
+        field_name="participations__cooperative", queryset=_cooperatives, widget=FastSelect, label=_("Koperasi peserta"), distinct=True
     )
 
     class Meta:
@@ -161,11 +162,11 @@ class FinancingProposalFilterSet(SearchMixin, django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Cari"))
     status = django_filters.ChoiceFilter(choices=ProposalStatus.choices, label=_("Status"))
     kind = django_filters.ChoiceFilter(choices=ProposalKind.choices, label=_("Jenis dokumen"))
-    cooperative = django_filters.ModelChoiceFilter(queryset=_cooperatives, label=_("Koperasi"))
+    cooperative = django_filters.ModelChoiceFilter(queryset=_cooperatives, widget=FastSelect, label=_("Koperasi"))
     district = django_filters.ModelChoiceFilter(
         field_name="cooperative__village__district", queryset=_districts, label=_("Kecamatan")
     )
-    assistant = django_filters.ModelChoiceFilter(queryset=_assistants, label=_("Pendamping"))
+    assistant = django_filters.ModelChoiceFilter(queryset=_assistants, widget=FastSelect, label=_("Pendamping"))
     created_at = django_filters.DateFromToRangeFilter(
         label=_("Dicatat"), widget=DateRangeWidget(attrs={"type": "date"})
     )
