@@ -20,7 +20,8 @@ YES_NO = [("true", _("Ya")), ("false", _("Tidak"))]
 
 
 def _cooperatives(request):
-    return Cooperative.objects.visible_to(request.user) if request else Cooperative.objects.none()
+    # Only what the option shows (the name): a few hundred rows of a wide model.
+    return Cooperative.objects.visible_to(request.user).only("pk", "name") if request else Cooperative.objects.none()
 
 
 def _districts(request):
