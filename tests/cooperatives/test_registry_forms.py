@@ -333,3 +333,18 @@ def test_a_filing_saved_meanwhile_is_reported_not_a_500(client_as, staf, sintang
     assert response.context["form"].errors
     assert "Belum ada yang disimpan" in response.content.decode()
     assert RatFiling.objects.filter(cooperative=coop).count() == 1
+
+
+def test_village_options_stay_in_the_office_when_other_kabupaten_are_loaded(client_as, staf, sintang):
+    from cooperatives.models import District
+    from cooperatives.region_loader import load_regions
+
+    load_regions(["13.11"])  # Solok Selatan: another kabupaten
+    client = client_as(staf)
+    everything = client.get(reverse("cooperatives:village_options")).content.decode()
+    office = Village.objects.in_regency("61.05")
+    assert everything.count("<option value=\"") == office.count() + 1
+    assert not any(f'value="{pk}"' in everything for pk in Village.objects.in_regency("13.11").values_list("pk", flat=True)[:20])
+    far = District.objects.in_regency("13.11").first()
+    html = client.get(reverse("cooperatives:village_options"), {"district": far.pk}).content.decode()
+    assert html.count("<option value=\"") == 1  # only the empty choice
