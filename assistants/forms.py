@@ -50,8 +50,8 @@ class MultipleFileField(forms.FileField):
 
 
 def office_users():
-    """People who can be named as officers or owners: users in the working roles, leaving
-    out the assistants of other offices (``BusinessAssistant.objects.in_office``)."""
+    """People who can be named as officers or owners: users in the working roles; of those
+    with an assistant record, only the office's (``BusinessAssistant.objects.in_office``)."""
     users = get_user_model().objects
     office_assistants = BusinessAssistant.objects.in_office().order_by().values("user")
     not_assistants = users.filter(~Exists(BusinessAssistant.objects.filter(user=OuterRef("pk")))).order_by().values("pk")

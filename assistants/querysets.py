@@ -4,7 +4,7 @@ import datetime
 
 from django.conf import settings
 from django.db import models
-from django.db.models import BooleanField, Case, Exists, OuterRef, Q, Value, When
+from django.db.models import BooleanField, Case, Q, Value, When
 from django.utils import timezone
 
 from cooperatives.querysets import in_office_q, visible_cooperatives_q
@@ -22,18 +22,14 @@ class AssignmentQuerySet(models.QuerySet):
 class BusinessAssistantQuerySet(models.QuerySet):
     def in_office(self):
         """The office's assistants: those with an assignment (current or past) to one of
-        the office's cooperatives, and those not assigned anywhere yet (just registered,
-        so the office can assign them). Everyone if no office code is set."""
+        the office's cooperatives. Everyone if no office code is set. (An assistant not
+        assigned anywhere yet belongs to no office; the admin, where assignments are made,
+        lists every assistant.)"""
         if not settings.OFFICE_REGENCY_CODE:
             return self
         from .models import Assignment
 
-        # A UNION, not ``Exists(...) | ~Exists(...)``: PostgreSQL costs that OR so high
-        # (per-row subplans over every assistant of the country) that it JIT-compiles it.
-        office = Assignment.objects.filter(in_office_q("cooperative")).order_by().values("assistant")
-        assigned = Assignment.objects.filter(assistant=OuterRef("pk"))
-        unassigned = self.model.objects.filter(~Exists(assigned)).order_by().values("pk")
-        return self.filter(pk__in=office.union(unassigned))
+        return self.filter(pk__in=Assignment.objects.filter(in_office_q("cooperative")).order_by().values("assistant"))
 
     def visible_to(self, user):
         """Office roles see the office's assistants (``in_office``); a Pendamping only
