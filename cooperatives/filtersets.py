@@ -1,12 +1,13 @@
 """Filters for the registry lists (django-filter)."""
 
 import django_filters
+from django.conf import settings
 from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from .choices import Bentuk, Jenis, Status
-from .forms import VillageChoiceField
+from .forms import FastSelect, GroupedVillageIterator, VillageChoiceField
 from .health_filtersets import latest_health_category_filter
 from .models import Cooperative, Kelompok, RatFiling
 from .selectors import office_districts, office_villages
@@ -25,8 +26,24 @@ def _villages(request):
     return office_villages()
 
 
+class ShownVillageIterator(GroupedVillageIterator):
+    """Only the villages the filter form should list (``field.shown``), while validation
+    still accepts any village of the office."""
+
+    def __iter__(self):
+        # Read at render time: the widget keeps this iterator from before the form set ``shown``.
+        if self.field.shown is not None:
+            self.queryset = self.field.queryset.filter(self.field.shown)
+        yield from super().__iter__()
+
+
+class VillageFilterField(VillageChoiceField):
+    iterator = ShownVillageIterator
+    shown = None  # a Q narrowing the options shown; None lists every office village
+
+
 class VillageFilter(django_filters.ModelChoiceFilter):
-    field_class = VillageChoiceField
+    field_class = VillageFilterField
 
 
 class CooperativeFilterForm(forms.Form):
@@ -42,7 +59,8 @@ class CooperativeFilterSet(django_filters.FilterSet):
         attrs={"placeholder": _("Nama, NIK atau kode dinas"), "type": "search"}
     ))
     district = django_filters.ModelChoiceFilter(
-        field_name="village__district", queryset=_districts, label=_("Kecamatan"), empty_label=_("Semua")
+        field_name="village__district", queryset=_districts, label=_("Kecamatan"), empty_label=_("Semua"),
+        widget=FastSelect,  # 14 kecamatan for a kabupaten, 7,285 for a national install
     )
     village = VillageFilter(queryset=_villages, label=_("Desa/kelurahan"), empty_label=_("Semua"))
     status = django_filters.MultipleChoiceFilter(
@@ -72,6 +90,22 @@ class CooperativeFilterSet(django_filters.FilterSet):
         model = Cooperative
         form = CooperativeFilterForm
         fields = []
+
+    def __init__(self, data=None, *args, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        self.form.fields["village"].shown = self.shown_villages(data or {})
+
+    @staticmethod
+    def shown_villages(data):
+        """The village select lists the chosen kecamatan's villages; with none chosen, a
+        kabupaten office lists all of its own (a few hundred), while a provincial or
+        national install (83,762 villages) lists only the one already selected."""
+        district, village = data.get("district"), data.get("village")
+        if district and str(district).isdigit():
+            return Q(district_id=int(district)) | Q(pk=int(village) if str(village).isdigit() else 0)
+        if settings.OFFICE_REGENCY_CODE:
+            return None
+        return Q(pk=int(village) if str(village).isdigit() else 0)
 
     def search(self, queryset, name, value):
         value = value.strip()

@@ -1,6 +1,7 @@
 """The cooperative list and the RAT overdue list: filters, sorting, export, query counts."""
 
 import csv
+import re
 import datetime
 import io
 
@@ -298,3 +299,35 @@ def test_export_never_turns_typed_text_into_a_formula(client_as, staf, sintang, 
     response = client_as(staf).get(f"{LIST}?_export={fmt}&sort=name")
     exported = csv_names(response) if fmt == "csv" else xlsx_names(response)
     assert sorted(exported) == sorted(expected)
+
+
+def _village_options(response):
+    """The village option values in the rendered filter form."""
+    html = response.content.decode()
+    start = html.index('name="village"')
+    select = html[start : html.index("</select>", start)]
+    return [int(v) for v in re.findall(r'<option value="(\d+)"', select)]
+
+
+def test_village_filter_lists_the_chosen_kecamatans_villages(client_as, staf, sintang):
+    from cooperatives.models import District, Village
+
+    tempunak = District.objects.get(code="61.05.02")
+    client = client_as(staf)
+    all_office = _village_options(client.get(LIST))
+    assert len(all_office) == 406  # a kabupaten office lists its own villages
+    narrowed = _village_options(client.get(LIST, {"district": tempunak.pk}))
+    assert sorted(narrowed) == sorted(Village.objects.filter(district=tempunak).values_list("pk", flat=True))
+
+
+def test_a_national_install_lists_only_the_selected_village(client_as, staf, sintang, settings):
+    from cooperatives.models import Village
+
+    settings.OFFICE_REGENCY_CODE = ""
+    village = Village.objects.order_by("code").first()
+    CooperativeFactory(village=village)
+    client = client_as(staf)
+    assert _village_options(client.get(LIST)) == []
+    response = client.get(LIST, {"village": village.pk})
+    assert _village_options(response) == [village.pk]
+    assert response.context["table"].paginator.count == 1  # any office village still validates
