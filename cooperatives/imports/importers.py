@@ -87,6 +87,26 @@ class Importer:
         """Load every row's look-ups in a few queries; ``remember`` the stored rows."""
         raise NotImplementedError
 
+    def column_values(self, column: str, parse=parse_text) -> set:
+        """The sheet's distinct, non-blank values in ``column``, parsed."""
+        values = set()
+        for _number, row in self.sheet.rows:
+            cells = self.cells(row)
+            if column in cells:
+                values.add(parse(cells[column]))
+        values.discard("")
+        return values
+
+    def match_cooperatives(self, queryset) -> set[int]:
+        """Fill ``by_nik`` and ``by_code`` with the cooperatives of ``queryset`` that the
+        sheet names by NIK or Kode dinas; return their ids."""
+        self.by_nik, self.by_code = {}, {}
+        for chunk in _chunks(self.column_values(NIK)):
+            self.by_nik.update({c.nik: c for c in queryset.filter(nik__in=chunk)})
+        for chunk in _chunks(self.column_values(KODE_DINAS)):
+            self.by_code.update({c.office_code: c for c in queryset.filter(office_code__in=chunk)})
+        return {c.pk for c in (*self.by_nik.values(), *self.by_code.values())}
+
     def remember(self, instances) -> None:
         """Keep stored values, to tell updated rows from unchanged ones after binding."""
         attnames = [f.attname for f in self.model._meta.concrete_fields]
@@ -186,22 +206,8 @@ class CooperativeImporter(Importer):
     change_reason = "Impor spreadsheet koperasi"
 
     def prefetch(self):
-        niks, codes, villages = set(), set(), set()
-        for _number, values in self.sheet.rows:
-            cells = self.cells(values)
-            if NIK in cells:
-                niks.add(parse_text(cells[NIK]))
-            if KODE_DINAS in cells:
-                codes.add(parse_text(cells[KODE_DINAS]))
-            if KODE_DESA in cells:
-                villages.add(normalize_village_code(cells[KODE_DESA]))
-        self.by_nik, self.by_code = {}, {}
-        for chunk in _chunks(niks):
-            self.by_nik.update({c.nik: c for c in Cooperative.objects.filter(nik__in=chunk)})
-        for chunk in _chunks(codes):
-            self.by_code.update({c.office_code: c for c in Cooperative.objects.filter(office_code__in=chunk)})
+        found_ids = self.match_cooperatives(Cooperative.objects.all())
         self.remember((*self.by_nik.values(), *self.by_code.values()))
-        found_ids = {c.pk for c in (*self.by_nik.values(), *self.by_code.values())}
         self.visible_ids = set()
         for chunk in _chunks(found_ids):
             self.visible_ids |= set(
@@ -209,7 +215,7 @@ class CooperativeImporter(Importer):
             )
         office = Village.objects.in_regency(settings.OFFICE_REGENCY_CODE)
         self.villages = {}
-        for chunk in _chunks(villages):
+        for chunk in _chunks(self.column_values(KODE_DESA, normalize_village_code)):
             self.villages.update({v.code: v for v in office.filter(code__in=chunk)})
         self.kelompok = {_norm(k.name): k for k in Kelompok.objects.all()}
         self.seen_nik, self.seen_code, self.seen_target = {}, {}, {}
@@ -275,20 +281,8 @@ class RatImporter(Importer):
     change_reason = "Impor spreadsheet laporan RAT"
 
     def prefetch(self):
-        niks, codes = set(), set()
-        for _number, values in self.sheet.rows:
-            cells = self.cells(values)
-            if NIK in cells:
-                niks.add(parse_text(cells[NIK]))
-            if KODE_DINAS in cells:
-                codes.add(parse_text(cells[KODE_DINAS]))
         visible = Cooperative.objects.visible_to(self.user).only("pk", "nik", "office_code", "name", "bentuk")
-        self.by_nik, self.by_code = {}, {}
-        for chunk in _chunks(niks):
-            self.by_nik.update({c.nik: c for c in visible.filter(nik__in=chunk)})
-        for chunk in _chunks(codes):
-            self.by_code.update({c.office_code: c for c in visible.filter(office_code__in=chunk)})
-        ids = {c.pk for c in (*self.by_nik.values(), *self.by_code.values())}
+        ids = self.match_cooperatives(visible)
         self.filings = {}
         for chunk in _chunks(ids):
             for filing in RatFiling.objects.filter(cooperative_id__in=chunk):
