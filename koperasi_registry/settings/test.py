@@ -15,3 +15,9 @@ LANGUAGE_CODE = "id"
 # Serve static files through the finders (no collectstatic in tests, live server included).
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+
+# SQLite: a file, not pytest-django's shared-cache in-memory database. Shared cache answers
+# a second thread with "database table is locked" at once; a file makes it wait for the
+# lock, as production SQLite does (the import worker thread and the live server need it).
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}  # noqa: F405
