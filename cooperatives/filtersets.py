@@ -4,6 +4,7 @@ import django_filters
 from django.conf import settings
 from django import forms
 from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .choices import Bentuk, Jenis, Status
@@ -11,11 +12,22 @@ from .forms import FastSelect, GroupedVillageIterator, VillageChoiceField
 from .health_filtersets import latest_health_category_filter
 from .models import Cooperative, Kelompok, RatFiling
 from .selectors import office_districts, office_villages
-from .status import DUE_COMPLIANCE, Compliance
+from .status import DUE_COMPLIANCE, Compliance, recent_years
 
 YES_NO = [("", _("Semua")), ("true", _("Ya")), ("false", _("Tidak"))]
 DUE = "due"
 COMPLIANCE_CHOICES = [(DUE, _("Wajib RAT")), *[(c.value, c.label) for c in DUE_COMPLIANCE]]
+
+
+def _status_years():
+    return [(year, str(year)) for year in recent_years(today=timezone.localdate())[1:]]
+
+
+def status_year(data) -> int | None:
+    """The valid past ``year`` of a list's query string (the ``year`` filter), else None."""
+    value = data.get("year", "")
+    years = recent_years(today=timezone.localdate())[1:]
+    return int(value) if value.isdigit() and int(value) in years else None
 
 
 def _districts(request):
@@ -63,6 +75,10 @@ class CooperativeFilterSet(django_filters.FilterSet):
         widget=FastSelect,  # 14 kecamatan for a kabupaten, 7,285 for a national install
     )
     village = VillageFilter(queryset=_villages, label=_("Desa/kelurahan"), empty_label=_("Semua"))
+    year = django_filters.ChoiceFilter(
+        method="no_op", choices=_status_years, label=_("Status per akhir tahun"),
+        empty_label=_("Hari ini"),
+    )  # read by the view: the status (and who was registered) at the end of a past year
     status = django_filters.MultipleChoiceFilter(
         choices=Status.choices, label=_("Status"), widget=forms.SelectMultiple(attrs={"size": 3})
     )

@@ -4,7 +4,7 @@ import datetime
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Case, Count, FilteredRelation, Q, Value, When
+from django.db.models import Case, Count, FilteredRelation, OuterRef, Q, Subquery, Value, When
 from django.utils import timezone
 
 from koperasi_registry import access
@@ -13,21 +13,29 @@ from .choices import Bentuk, Lifecycle, Status
 from .status import DUE_COMPLIANCE, Compliance, StatusRules
 
 
-def status_expression(*, today: datetime.date | None = None, rules: StatusRules | None = None):
-    """``cooperative_status`` as a SQL ``CASE`` over maintained columns (no subquery)."""
+def status_expression(
+    *, today: datetime.date | None = None, rules: StatusRules | None = None, historical: bool = False
+):
+    """``cooperative_status`` as a SQL ``CASE`` over maintained columns (no subquery).
+
+    ``historical``: the status on a past ``today``, over the ``rat_year_on`` annotation
+    that ``CooperativeQuerySet.with_status`` adds, with ``status.lifecycle_on`` (a decree
+    dated later did not count yet)."""
     rules = rules or StatusRules.from_settings()
     today = today or timezone.localdate()
+    last = "rat_year_on" if historical else "last_rat_year"
+    decreed = Q(dissolution_decree_date__isnull=True) | Q(dissolution_decree_date__lte=today) if historical else Q()
     whens = [
-        When(lifecycle=Lifecycle.DIBUBARKAN, then=Value(Status.DIBUBARKAN)),
-        When(lifecycle=Lifecycle.PEMBUBARAN, then=Value(Status.PEMBUBARAN)),
+        When(Q(lifecycle=Lifecycle.DIBUBARKAN) & decreed, then=Value(Status.DIBUBARKAN)),
+        When(Q(lifecycle=Lifecycle.PEMBUBARAN) & decreed, then=Value(Status.PEMBUBARAN)),
     ]
     for bentuk in Bentuk.values:
         ref = rules.reference_year(today=today, bentuk=bentuk)
         is_bentuk = Q(bentuk=bentuk)
         whens += [
-            When(is_bentuk & Q(last_rat_year__gte=ref), then=Value(Status.AKTIF)),
+            When(is_bentuk & Q(**{f"{last}__gte": ref}), then=Value(Status.AKTIF)),
             When(is_bentuk & Q(founded_on__gt=datetime.date(ref, 1, 1)), then=Value(Status.BARU)),
-            When(is_bentuk & Q(last_rat_year__gt=ref - rules.window), then=Value(Status.KURANG_AKTIF)),
+            When(is_bentuk & Q(**{f"{last}__gt": ref - rules.window}), then=Value(Status.KURANG_AKTIF)),
         ]
     return Case(*whens, default=Value(Status.TIDAK_AKTIF), output_field=models.CharField())
 
@@ -95,6 +103,31 @@ class CooperativeQuerySet(models.QuerySet):
 
     def with_status(self, *, today: datetime.date | None = None):
         return self.annotate(status=status_expression(today=today))
+
+    def registered_on(self, day: datetime.date):
+        """The cooperatives that existed on ``day`` (founding date on or before it, or
+        unknown)."""
+        return self.filter(Q(founded_on__isnull=True) | Q(founded_on__lte=day))
+
+    def with_status_on(self, day: datetime.date, *, today: datetime.date | None = None):
+        """The status on ``day``: today's over the maintained ``last_rat_year``; a past
+        day's over ``rat_year_on``, the latest book year filed up to that day's reference
+        year (late reports count: the RAT was held), for the cooperatives registered then."""
+        today = today or timezone.localdate()
+        if day >= today:
+            return self.with_status(today=today)
+        from .models import RatFiling
+
+        rules = StatusRules.from_settings()
+        newest = max(rules.reference_year(today=day, bentuk=bentuk) for bentuk in Bentuk.values)
+        latest = (
+            RatFiling.objects.filter(cooperative=OuterRef("pk"), book_year__lte=newest)
+            .order_by("-book_year")
+            .values("book_year")[:1]
+        )
+        return self.registered_on(day).annotate(
+            rat_year_on=Subquery(latest), status=status_expression(today=day, rules=rules, historical=True)
+        )
 
     def with_rat_compliance(self, *, book_year: int, rules: StatusRules | None = None):
         """Annotate ``rat_compliance`` (a ``status.Compliance`` value) for one book year,

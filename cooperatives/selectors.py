@@ -11,15 +11,17 @@ from django.utils.translation import gettext as _
 
 from .choices import Lifecycle, Status
 from .models import Cooperative, District, Kelompok, RatAttachment, RatFiling, Village
-from .status import StatusRules, status_reason
+from .status import StatusRules, status_date, status_reason
 
 
-def cooperative_list(*, user, today: datetime.date | None = None):
+def cooperative_list(*, user, today: datetime.date | None = None, year: int | None = None):
     """The cooperatives ``user`` may see, with the derived ``status`` and what list columns
-    show (village, kecamatan, kelompok) joined in."""
+    show (village, kecamatan, kelompok) joined in. With a past ``year``: those registered
+    at its end, with their status then (``status.status_date``)."""
+    today = today or timezone.localdate()
     return (
         Cooperative.objects.visible_to(user)
-        .with_status(today=today)
+        .with_status_on(status_date(year=year, today=today), today=today)
         .select_related("village__district", "kelompok")
     )
 

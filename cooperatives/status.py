@@ -76,6 +76,30 @@ def cooperative_status(
     return Status.TIDAK_AKTIF
 
 
+def status_date(*, year: int | None, today: datetime.date) -> datetime.date:
+    """The day a chosen year is read at: today for this year (or none chosen), 31 December
+    for a past one."""
+    if year is None or year >= today.year:
+        return today
+    return datetime.date(year, 12, 31)
+
+
+YEARS_SHOWN = 5  # dashboards and trends look back five years (this one included)
+
+
+def recent_years(*, today: datetime.date, count: int = YEARS_SHOWN) -> list[int]:
+    """The years a dashboard offers, newest first."""
+    return list(range(today.year, today.year - count, -1))
+
+
+def lifecycle_on(*, lifecycle: str, dissolved_on: datetime.date | None, day: datetime.date) -> str:
+    """The lifecycle on ``day``: a cooperative whose dissolution decree is dated later was
+    still running then (an undated decree counts from the start)."""
+    if lifecycle != Lifecycle.BERJALAN and dissolved_on is not None and dissolved_on > day:
+        return Lifecycle.BERJALAN
+    return lifecycle
+
+
 def status_reason(
     *,
     status: str,

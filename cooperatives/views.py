@@ -21,7 +21,7 @@ from koperasi_registry.views import FilteredTableView
 
 from . import selectors
 from .health_selectors import assessment_history
-from .filtersets import DUE, CooperativeFilterSet
+from .filtersets import DUE, CooperativeFilterSet, status_year
 from .forms import CooperativeForm, RatAttachmentFormSet, RatFilingForm
 from .models import RatFiling
 from .services import rat_filing_save
@@ -41,7 +41,7 @@ class CooperativeListView(RoleRequiredMixin, FilteredTableView):
     export_name = "koperasi"
 
     def get_queryset(self):
-        return selectors.cooperative_list(user=self.request.user)
+        return selectors.cooperative_list(user=self.request.user, year=status_year(self.request.GET))
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(show_compliance=access.has_role(self.request.user, *OFFICE_ROLES), **kwargs)

@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from .dashboard import map_views, report_views, trend_views
 from .dashboard.views import DashboardView
 
 admin.site.site_header = settings.OFFICE_NAME
@@ -11,6 +12,11 @@ admin.site.site_title = "Koperasi Registry"
 
 urlpatterns = [
     path("", DashboardView.as_view(), name="dashboard"),
+    path("dasbor/tren/", trend_views.TrendsView.as_view(), name="dashboard_trends"),
+    path("dasbor/dampak-pendampingan/", trend_views.CoachingEffectView.as_view(), name="dashboard_effect"),
+    path("dasbor/peta/", map_views.MapView.as_view(), name="dashboard_map"),
+    path("dasbor/peta/data/", map_views.MapDataView.as_view(), name="dashboard_map_data"),
+    path("laporan/statistik/", report_views.StatisticsView.as_view(), name="dashboard_statistics"),
     path("koperasi/", include("cooperatives.urls")),
     path("pendampingan/", include("assistants.urls")),
     path("accounts/", include("django.contrib.auth.urls")),

@@ -3,15 +3,40 @@ from django.views.generic import TemplateView
 
 from cooperatives.models import Regency
 from koperasi_registry import access
+from koperasi_registry.access import RoleRequiredMixin
 
 from . import selectors
+from .period import period_from_request
+
+OFFICE_ROLES = (access.ADMIN, access.KABID, access.STAF)
 
 
-class DashboardView(TemplateView):
+class PeriodMixin:
+    """Reads ``?year=&district=`` into ``self.period`` (a ``period.Period``) and puts the
+    period, its form and the page's tab (``tab``) in the context for ``dashboard/_period.html``."""
+
+    tab = ""
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.period, self.period_form = period_from_request(request)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(period=self.period, period_form=self.period_form, tab=self.tab, **kwargs)
+
+
+class DashboardPageMixin(RoleRequiredMixin, PeriodMixin):
+    """A dashboard page beside the home page: office roles only (a Pendamping gets 403)."""
+
+    allowed_roles = OFFICE_ROLES
+
+
+class DashboardView(PeriodMixin, TemplateView):
     """The home page: the office at a glance for office roles, quick actions for a
     Pendamping (login required by the middleware)."""
 
     template_name = "dashboard/home.html"
+    tab = "home"
 
     def get_context_data(self, **kwargs):
         user = self.request.user

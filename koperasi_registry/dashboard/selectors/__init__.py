@@ -1,0 +1,11 @@
+"""Every aggregate the dashboard pages show, one module a page: ``office`` (the home page
+panels and the kecamatan scorecard), ``trends`` (five book years), ``effect`` (coaching
+against outcomes), ``geo`` (map points), ``statistics`` (the ministry's table).
+
+All counting happens in the database (``aggregate`` or ``values().annotate``) with one
+query a panel; Python only lines up already-aggregated rows.
+"""
+
+from .office import district_scorecard, region_summary, status_summary, village_coverage
+
+__all__ = ["district_scorecard", "region_summary", "status_summary", "village_coverage"]
