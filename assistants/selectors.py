@@ -196,6 +196,41 @@ def coached_cooperative_ids(*, user, year: int, min_visits: int | None = None, k
     )
 
 
+def assigned_cooperative_ids(*, user, start: datetime.date, end: datetime.date):
+    """Ids (as a subquery) of the visible cooperatives with an assistant assigned at any
+    time between ``start`` and ``end``."""
+    return (
+        Assignment.objects.filter(
+            Q(end_date__isnull=True) | Q(end_date__gte=start),
+            start_date__lte=end,
+            cooperative__in=Cooperative.objects.visible_to(user).values("pk"),
+        )
+        .order_by()
+        .values("cooperative")
+    )
+
+
+def visited_cooperative_ids(*, user, start: datetime.date, end: datetime.date):
+    """Ids (as a subquery) of the visible cooperatives with any visit between ``start``
+    and ``end``."""
+    return (
+        CoachingVisit.objects.visible_to(user)
+        .filter(visit_date__range=(start, end))
+        .order_by()
+        .values("cooperative")
+    )
+
+
+def assigned_unvisited_cooperatives(*, user, start: datetime.date, end: datetime.date):
+    """Visible cooperatives that had an assistant between ``start`` and ``end`` but no visit
+    then ("didampingi, belum dikunjungi")."""
+    return (
+        Cooperative.objects.visible_to(user)
+        .filter(pk__in=assigned_cooperative_ids(user=user, start=start, end=end))
+        .exclude(pk__in=visited_cooperative_ids(user=user, start=start, end=end))
+    )
+
+
 def target_list(*, user):
     return CoachingTarget.objects.select_related("district")
 
