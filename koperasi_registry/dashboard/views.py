@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.views.generic import TemplateView
 
+from assistants import conf
+from assistants.rules import target_progress
 from cooperatives.models import Regency
 from koperasi_registry import access
 from koperasi_registry.access import RoleRequiredMixin
@@ -46,6 +48,17 @@ class DashboardView(PeriodMixin, TemplateView):
             "office_view": access.has_office_scope(user),
         }
         if context["office_view"]:
-            context["summary"] = selectors.status_summary(user=user)
-            context["scorecard"] = selectors.district_scorecard(user=user)
+            period = self.period
+            scorecard = selectors.district_scorecard(user=user, period=period)
+            figures = selectors.office_figures(scorecard, period.district)
+            target = selectors.coaching_target(period=period)
+            context.update(
+                scorecard=scorecard,
+                figures=figures,
+                health=selectors.health_categories(user=user, period=period),
+                assistants=selectors.visits_by_assistant(user=user, period=period),
+                target=target,
+                progress=target_progress(coached=figures["coached"], target=target.target_count) if target else None,
+                min_visits=conf.coached_min_visits(),
+            )
         return super().get_context_data(**context, **kwargs)

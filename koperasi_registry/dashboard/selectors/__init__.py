@@ -6,6 +6,24 @@ All counting happens in the database (``aggregate`` or ``values().annotate``) wi
 query a panel; Python only lines up already-aggregated rows.
 """
 
-from .office import district_scorecard, region_summary, status_summary, village_coverage
+from .office import (
+    coaching_target,
+    district_scorecard,
+    health_categories,
+    office_figures,
+    region_summary,
+    status_summary,
+    village_coverage,
+    visits_by_assistant,
+)
 
-__all__ = ["district_scorecard", "region_summary", "status_summary", "village_coverage"]
+__all__ = [
+    "coaching_target",
+    "district_scorecard",
+    "health_categories",
+    "office_figures",
+    "region_summary",
+    "status_summary",
+    "village_coverage",
+    "visits_by_assistant",
+]

@@ -1,7 +1,10 @@
-"""Every aggregate the dashboard shows: one function a panel, one query a panel.
+"""The home page's panels and the kecamatan scorecard, for one ``Period``.
 
-All counting happens in the database (``aggregate`` or ``values().annotate``); Python only
-lines up the already-aggregated rows (one per kecamatan) with the list of kecamatan.
+The scorecard is a handful of grouped queries (one row per kecamatan each): cooperatives
+(status on the period's day, RAT compliance for its reference book year, coached and
+assigned-but-unvisited in its year), villages (coverage), visits, follow-ups and health
+assessments. The office panels are the chosen kecamatan's row or the sum of the rows, so a
+panel and the scorecard can never disagree.
 """
 
 import datetime
@@ -9,8 +12,14 @@ import datetime
 from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q
 
-from cooperatives.choices import Status
-from cooperatives.models import Cooperative, District, Village
+from assistants.models import CoachingTarget, CoachingVisit, FollowUp
+from assistants.selectors import assigned_cooperative_ids, coached_cooperative_ids, visited_cooperative_ids
+from cooperatives.choices import Lifecycle, Status
+from cooperatives.models import Cooperative, District, HealthAssessment, Village
+from cooperatives.querysets import visible_cooperatives_q
+from cooperatives.status import DUE_COMPLIANCE, Compliance
+
+from ..period import Period
 
 # Statuses that count as a working cooperative for village coverage.
 ACTIVE_STATUSES = (Status.AKTIF,)
@@ -29,6 +38,7 @@ def _with_national_reading(row: dict) -> dict:
     """National statistics call a cooperative active if it held a RAT within the window:
     our Aktif + Kurang aktif."""
     row["aktif_nasional"] = (row.get(Status.AKTIF) or 0) + (row.get(Status.KURANG_AKTIF) or 0)
+    row["dissolved"] = (row.get(Status.PEMBUBARAN) or 0) + (row.get(Status.DIBUBARKAN) or 0)
     return row
 
 
@@ -45,20 +55,49 @@ def region_summary(*, regency_code: str | None = None) -> dict:
     return {"districts": districts.count(), **villages}
 
 
-def status_summary(*, user, district: District | None = None, today: datetime.date | None = None) -> dict:
-    """Registered cooperatives by derived status, in one query."""
-    cooperatives = Cooperative.objects.visible_to(user).with_status(today=today)
-    if district is not None:
-        cooperatives = cooperatives.filter(village__district=district)
-    return _with_national_reading(cooperatives.aggregate(**_status_counts()))
+def _period(period: Period | None, today: datetime.date | None, district: District | None) -> Period:
+    if period is not None:
+        return period
+    from django.utils import timezone
+
+    today = today or timezone.localdate()
+    return Period(year=today.year, today=today, district=district)
 
 
-def _village_flags(today: datetime.date | None):
-    active = Cooperative.objects.with_status(today=today).filter(
-        village=OuterRef("pk"), status__in=ACTIVE_STATUSES
+def status_summary(*, user, period: Period | None = None, district=None, today=None) -> dict:
+    """Registered cooperatives by derived status on the period's day, in one query."""
+    period = _period(period, today, district)
+    return _with_national_reading(period.cooperatives(user).aggregate(**_status_counts()))
+
+
+# --- The scorecard ------------------------------------------------------------------------
+
+
+def _cooperative_counts(user, period: Period) -> dict:
+    """Per cooperative row: status, RAT compliance for the reference book year, coached,
+    visited and assigned in the period's year (each ``IN`` subquery runs once)."""
+    coached = coached_cooperative_ids(user=user, year=period.year)
+    assigned = assigned_cooperative_ids(user=user, start=period.start, end=period.end)
+    visited = visited_cooperative_ids(user=user, start=period.start, end=period.end)
+    return {
+        **_status_counts(),
+        "rat_due": Count("id", filter=Q(rat_compliance__in=DUE_COMPLIANCE)),
+        "rat_on_time": Count("id", filter=Q(rat_compliance=Compliance.ON_TIME)),
+        "rat_late": Count("id", filter=Q(rat_compliance=Compliance.LATE)),
+        "rat_not_filed": Count("id", filter=Q(rat_compliance=Compliance.NOT_FILED)),
+        "coached": Count("id", filter=Q(pk__in=coached)),
+        "assigned_unvisited": Count("id", filter=Q(pk__in=assigned) & ~Q(pk__in=visited)),
+    }
+
+
+def _village_flags(period: Period) -> dict:
+    active = (
+        Cooperative.objects.with_status_on(period.day, today=period.today)
+        .filter(village=OuterRef("pk"), status__in=ACTIVE_STATUSES)
     )
-    merah_putih = Cooperative.objects.filter(
-        village=OuterRef("pk"), is_merah_putih=True, lifecycle="berjalan"
+    running = Q(lifecycle=Lifecycle.BERJALAN) | Q(dissolution_decree_date__gt=period.day)  # status.lifecycle_on
+    merah_putih = Cooperative.objects.registered_on(period.day).filter(
+        running, village=OuterRef("pk"), is_merah_putih=True
     )
     return {"has_active": Exists(active), "has_merah_putih": Exists(merah_putih)}
 
@@ -71,42 +110,119 @@ def _coverage_counts() -> dict:
     }
 
 
-def village_coverage(*, district: District | None = None, today: datetime.date | None = None) -> dict:
+def village_coverage(*, period: Period | None = None, district=None, today=None) -> dict:
     """Villages of the office without an active cooperative, and without a Merah Putih one."""
+    period = _period(period, today, district)
     villages = Village.objects.in_regency(settings.OFFICE_REGENCY_CODE)
-    if district is not None:
-        villages = villages.filter(district=district)
-    return villages.annotate(**_village_flags(today)).aggregate(**_coverage_counts())
+    if period.district is not None:
+        villages = villages.filter(district=period.district)
+    return villages.annotate(**_village_flags(period)).aggregate(**_coverage_counts())
 
 
-def district_scorecard(*, user, today: datetime.date | None = None) -> list[dict]:
-    """One row per kecamatan of the office: status counts and village coverage (3 queries)."""
+def _by_district(queryset, path: str, counts: dict) -> dict:
+    return {row[path]: row for row in queryset.order_by().values(path).annotate(**counts)}
+
+
+COUNT_KEYS = (
+    *_status_counts(),
+    "rat_due", "rat_on_time", "rat_late", "rat_not_filed", "coached", "assigned_unvisited",
+    "villages", "without_active", "without_merah_putih",
+    "visits", "visited", "followups_open", "followups_overdue", "assessed",
+)
+
+
+def district_scorecard(*, user, period: Period | None = None, today=None) -> dict:
+    """One row per kecamatan of the office and their total: every figure of the home page.
+    Seven queries whatever the number of cooperatives, villages or visits."""
+    period = _period(period, today, None)
     districts = list(District.objects.in_regency(settings.OFFICE_REGENCY_CODE).order_by("name"))
-    statuses = {
-        row["village__district"]: row
-        for row in Cooperative.objects.visible_to(user)
-        .with_status(today=today)
-        .values("village__district")
-        .annotate(**_status_counts())
-        .order_by()
-    }
-    coverage = {
-        row["district"]: row
-        for row in Village.objects.filter(district__in=districts)
-        .annotate(**_village_flags(today))
-        .values("district")
-        .annotate(**_coverage_counts())
-        .order_by()
-    }
-    empty_status = {key: 0 for key in _status_counts()}
-    return [
-        _with_national_reading(
+    cooperatives = (
+        Cooperative.objects.visible_to(user)
+        .with_status_on(period.day, today=period.today)
+        .with_rat_compliance(book_year=period.book_year)
+    )
+    parts = [
+        _by_district(cooperatives, "village__district", _cooperative_counts(user, period)),
+        _by_district(
+            Village.objects.filter(district__in=[d.pk for d in districts]).annotate(**_village_flags(period)),
+            "district",
+            _coverage_counts(),
+        ),
+        _by_district(
+            CoachingVisit.objects.visible_to(user).filter(visit_date__range=(period.start, period.end)),
+            "cooperative__village__district",
+            {"visits": Count("id"), "visited": Count("cooperative", distinct=True)},
+        ),
+        _by_district(
+            FollowUp.objects.visible_to(user).open(),
+            "visit__cooperative__village__district",
             {
-                **empty_status,
-                **statuses.get(district.pk, {}),
-                **coverage.get(district.pk, {}),
-                "district": district,
-            }
-        )
-        for district in districts
+                "followups_open": Count("id"),
+                "followups_overdue": Count("id", filter=Q(due_date__lt=period.today)),
+            },
+        ),
+        _by_district(
+            HealthAssessment.objects.filter(visible_cooperatives_q(user, path="cooperative"), year=period.year),
+            "cooperative__village__district",
+            {"assessed": Count("id")},
+        ),
     ]
+    rows = []
+    for district in districts:
+        row = dict.fromkeys(COUNT_KEYS, 0)
+        for part in parts:
+            found = part.get(district.pk, {})
+            row.update({key: value for key, value in found.items() if key in row})
+        row["district"] = district
+        rows.append(_with_national_reading(row))
+    total = _with_national_reading({key: sum(row[key] for row in rows) for key in COUNT_KEYS})
+    return {"rows": rows, "total": total}
+
+
+def office_figures(scorecard: dict, district: District | None) -> dict:
+    """The panels' figures: the chosen kecamatan's scorecard row, or the office total."""
+    if district is None:
+        return scorecard["total"]
+    return next(row for row in scorecard["rows"] if row["district"].pk == district.pk)
+
+
+# --- Panels beside the scorecard ------------------------------------------------------------
+
+
+def health_categories(*, user, period: Period) -> list[dict]:
+    """Assessments of the period's year by category (best first), in one query."""
+    assessments = HealthAssessment.objects.filter(visible_cooperatives_q(user, path="cooperative"), year=period.year)
+    if period.district is not None:
+        assessments = assessments.filter(cooperative__village__district=period.district)
+    return list(
+        assessments.order_by().values("category", "category_rank").annotate(n=Count("id")).order_by("category_rank", "category")
+    )
+
+
+def visits_by_assistant(*, user, period: Period, limit: int = 20) -> list[dict]:
+    """Visits and cooperatives visited in the period's year per assistant, most first."""
+    visits = CoachingVisit.objects.visible_to(user).filter(
+        visit_date__range=(period.start, period.end), assistant__isnull=False
+    )
+    if period.district is not None:
+        visits = visits.filter(cooperative__village__district=period.district)
+    return list(
+        visits.order_by()
+        .values("assistant", "assistant__user__first_name", "assistant__user__last_name", "assistant__user__username")
+        .annotate(visits=Count("id"), visited=Count("cooperative", distinct=True))
+        .order_by("-visits", "assistant__user__first_name", "assistant")[:limit]
+    )
+
+
+def coaching_target(*, period: Period) -> CoachingTarget | None:
+    """The coaching target of the period's year: the kecamatan's when one is chosen (and
+    set), else the office's."""
+    targets = {
+        target.district_id: target
+        for target in CoachingTarget.objects.filter(year=period.year).filter(
+            Q(district__isnull=True) | Q(district=period.district)
+        )
+    }
+    if period.district is not None:
+        return targets.get(period.district.pk)
+    return targets.get(None)

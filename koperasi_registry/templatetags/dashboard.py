@@ -1,0 +1,25 @@
+"""Drill-down query strings for the dashboard pages: ``{% status_q period district=pk status="aktif" %}``.
+
+A value with ``|`` repeats its key (``status="aktif|kurang_aktif"``). ``district`` defaults to
+the period's kecamatan.
+"""
+
+from django import template
+
+register = template.Library()
+
+
+def _params(params: dict) -> dict:
+    return {key: value.split("|") if isinstance(value, str) and "|" in value else value for key, value in params.items()}
+
+
+@register.simple_tag
+def status_q(period, district=None, **params) -> str:
+    """For the cooperative list: statuses as on the period's day (``year=`` for a past year)."""
+    return period.status_query(district_id=district, **_params(params))
+
+
+@register.simple_tag
+def period_q(period, district=None, **params) -> str:
+    """For any other list: the kecamatan and ``params``."""
+    return period.query(district_id=district, **_params(params))
