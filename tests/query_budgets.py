@@ -4,7 +4,9 @@ sizes (e.g. 3 and 30 rows) with the same number."""
 
 QUERY_BUDGETS: dict[str, int] = {
     # session + user + roles are 3 of each page's queries.
-    "dashboard": 12,  # + regency, regions (2), statuses, scorecard (3), permissions (2)
+    # + regency, regions (2), kecamatan options (+1 when one is chosen), scorecard (6 + roles),
+    # health, per assistant, target, permissions (2)
+    "dashboard": 19,
     # Registry (H1): list = count + page + kecamatan/village/kelompok options (+1 each when
     # that filter is set: its value is looked up); detail = the
     # cooperative, filings, attachments, two history tables, village/kelompok names, health.
