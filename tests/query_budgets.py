@@ -27,4 +27,5 @@ QUERY_BUDGETS: dict[str, int] = {
     "assistants:visit_edit": 14, "assistants:followup_list": 10, "assistants:target_list": 8,
     "assistants:target_progress": 7, "assistants:programme_list": 8, "assistants:programme_detail": 5,
     "assistants:proposal_list": 10, "assistants:proposal_detail": 5, "assistants:monthly_report": 11,
+    "dashboard_statistics": 8,  # + kecamatan options, kecamatan rows, regency, grouped counts and sums, total
 }
