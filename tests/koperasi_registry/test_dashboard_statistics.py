@@ -207,8 +207,8 @@ def test_the_page_shows_the_header_every_cell_in_indonesian_format_and_the_notes
     notes = re.search(r'data-testid="notes">(.*?)</ol>', html, re.S)[1]
     assert "Aktif + Kurang aktif" in notes and "tahun buku 2025" in notes and "dibubarkan" in notes
     # Print: a landscape block, a Cetak button, the XLSX link keeps the period.
-    assert 'class="print-landscape' in html and 'onclick="window.print()"' in html
-    assert "css/print.css" in html
+    assert 'class="print-landscape' in html and "data-print" in html and "js/print_button.js" in html
+    assert re.search(r'<link rel="stylesheet" href="[^"]*css/print\.css" media="print">', html)
     assert 'href="?year=2026&amp;_export=xlsx"' in html
 
 
