@@ -28,4 +28,6 @@ QUERY_BUDGETS: dict[str, int] = {
     "assistants:target_progress": 7, "assistants:programme_list": 8, "assistants:programme_detail": 5,
     "assistants:proposal_list": 10, "assistants:proposal_detail": 5, "assistants:monthly_report": 11,
     "dashboard_statistics": 8,  # + kecamatan options, kecamatan rows, regency, grouped counts and sums, total
+    "dashboard_map": 7,  # + located counts, village coverage counts, kecamatan options (+1 when chosen)
+    "dashboard_map_data": 5,  # + the points (or the villages) in one query (+1 for a chosen kecamatan)
 }

