@@ -16,7 +16,7 @@ from cooperatives.models import Regency
 from koperasi_registry.exports import XLSX_TRIGGERS, spreadsheet_safe
 from koperasi_registry.formatting import format_date
 
-from .selectors.statistics import COLUMN_STATUSES, COUNTED, MONEY, NOT_COUNTED, ministry_statistics
+from .selectors.statistics import COLUMN_STATUSES, COUNTED, NOT_COUNTED, ministry_statistics
 from .views import DashboardPageMixin
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -27,7 +27,10 @@ def drill_down(period, district_id=None) -> dict[str, str]:
     """Links to the cooperative list showing the rows behind each count of a table row
     (``district_id`` None: the period's kecamatan, or the whole office)."""
     url = reverse("cooperatives:cooperative_list")
-    queries = {column: period.status_query(district_id, status=list(statuses)) for column, statuses in COLUMN_STATUSES.items()}
+    queries = {
+        column: period.status_query(district_id, status=list(statuses))
+        for column, statuses in COLUMN_STATUSES.items()
+    }
     queries["registered"] = period.status_query(district_id, status=list(COUNTED))
     queries["rat"] = period.status_query(
         district_id, status=list(COUNTED), rat_year=period.book_year, rat_filed="true"
@@ -71,7 +74,10 @@ class StatisticsView(DashboardPageMixin, TemplateView):
         if statistics["total"] is not None:
             statistics["total"]["links"] = drill_down(self.period)
         return super().get_context_data(
-            statistics=statistics, header=self.header(), not_counted_url=drill_down(self.period)["not_counted"], **kwargs
+            statistics=statistics,
+            header=self.header(),
+            not_counted_url=drill_down(self.period)["not_counted"],
+            **kwargs,
         )
 
 
@@ -167,8 +173,7 @@ def statistics_xlsx(*, statistics: dict, header: dict) -> bytes:
         cell.border = Border(bottom=thin)
 
     def append(row: dict, bold=False):
-        values = {"name": row["name"], "code": row["code"]}
-        sheet.append([safe(values[key]) if kind == "text" else _cell_value(row, key, kind) for key, _l, kind in columns])
+        sheet.append([safe(row[key]) if kind == "text" else _cell_value(row, key, kind) for key, _l, kind in columns])
         for cell, (_key, _label, kind) in zip(sheet[sheet.max_row], columns):
             if kind == "money":
                 cell.number_format = "#,##0.00"
@@ -181,7 +186,8 @@ def statistics_xlsx(*, statistics: dict, header: dict) -> bytes:
     for row in statistics["rows"]:
         append({**row, "name": row["district"].name, "code": row["district"].code})
     if statistics["total"] is not None:
-        append({**statistics["total"], "name": _("Jumlah kabupaten"), "code": regency.code if regency else ""}, bold=True)
+        code = regency.code if regency else ""
+        append({**statistics["total"], "name": _("Jumlah kabupaten"), "code": code}, bold=True)
 
     sheet.append([])
     sheet.append([_("Catatan")])

@@ -43,7 +43,9 @@ pytestmark = pytest.mark.django_db
 TODAY = datetime.date(2026, 11, 22)
 URL = "dashboard_statistics"
 COUNTS = ("aktif", "tidak_aktif", "baru", "registered", "rat", "nik")
-PEOPLE = tuple(f"{name}{suffix}" for name in ("members", "managers", "employees") for suffix in ("_male", "_female", ""))
+PEOPLE = tuple(
+    f"{name}{suffix}" for name in ("members", "managers", "employees") for suffix in ("_male", "_female", "")
+)
 MONEY = ("modal_sendiri", "modal_luar", "volume_usaha", "shu")
 NUMBERS = COUNTS + PEOPLE + MONEY
 
@@ -121,7 +123,9 @@ def _row(counts, people, money):
 
 
 # This year (status on 22 Nov 2026, filings of book year 2025).
-A_2026 = _row((3, 1, 2, 6, 2, 3), (30, 35, 65, 1, 1, 2, 2, 4, 6), ("1234567890.50", "250000000", "4000000000", "70000000"))
+A_2026 = _row(
+    (3, 1, 2, 6, 2, 3), (30, 35, 65, 1, 1, 2, 2, 4, 6), ("1234567890.50", "250000000", "4000000000", "70000000")
+)
 B_2026 = _row((1, 1, 0, 2, 1, 1), (3, 4, 7, 1, 1, 2, 1, 0, 1), ("500000000", "1000000000", "0", "-200000000"))
 TOTAL_2026 = _row(
     (4, 2, 2, 8, 3, 4), (33, 39, 72, 2, 2, 4, 3, 4, 7), ("1734567890.50", "1250000000", "4000000000", "-130000000")
@@ -343,7 +347,7 @@ def test_query_count_is_the_same_for_few_and_many_cooperatives(
 
     def add(villages):
         for i, village in enumerate(villages):
-            cooperative = CooperativeFactory(village=village, founded_on=datetime.date(2015, 1, 1), nik=f"N{village.code}")
+            cooperative = _coop(village, (2015, 1, 1), f"N{village.code}")
             if i % 2:
                 _filing(cooperative, 2024 + i % 3 // 2, members=(i, i), money=(str(i), "1", "2", "-3"))
 
