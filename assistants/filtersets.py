@@ -4,12 +4,14 @@ date ranges."""
 import django_filters
 from django import forms
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import ModelChoiceField
 from django_filters.widgets import DateRangeWidget
 
 from cooperatives.forms import FastSelect
 from cooperatives.models import Cooperative
+from cooperatives.status import recent_years
 
 from . import selectors
 from .choices import AidKind, Funding, FollowUpStatus, ProgrammeKind, ProposalKind, ProposalStatus, VisitKind
@@ -175,3 +177,51 @@ class FinancingProposalFilterSet(SearchMixin, django_filters.FilterSet):
     class Meta:
         model = FinancingProposal
         fields = ["q", "status", "kind", "cooperative", "district", "assistant", "created_at"]
+
+
+# --- Coaching coverage ---------------------------------------------------------------------
+
+COVERAGE_CHOICES = [
+    (selectors.COACHED, _("Dibina (memenuhi syarat pembinaan)")),
+    (selectors.NOT_COACHED, _("Belum dibina (koperasi berjalan)")),
+    (selectors.VISITED, _("Dikunjungi")),
+    (selectors.ASSIGNED_UNVISITED, _("Didampingi tetapi belum dikunjungi")),
+]
+
+
+def _coverage_years():
+    return [(year, str(year)) for year in recent_years(today=timezone.localdate())]
+
+
+def coverage_year(data) -> int:
+    """The valid ``year`` of the coverage list's query string; this year if none or invalid
+    (an invalid one also fails the filter form, which then shows its error and no rows)."""
+    years = recent_years(today=timezone.localdate())
+    value = data.get("year", "")
+    return int(value) if value.isdigit() and int(value) in years else years[0]
+
+
+class CoverageFilterSet(SearchMixin, django_filters.FilterSet):
+    """Filters of ``assistants:coverage_list``; ``year`` (this year unless chosen) is read
+    by the view for the columns and by ``coverage``."""
+
+    search_fields = ("name", "village__name")
+    q = django_filters.CharFilter(method="search", label=_("Cari"))
+    year = django_filters.ChoiceFilter(method="no_op", choices=_coverage_years, empty_label=None, label=_("Tahun"))
+    district = django_filters.ModelChoiceFilter(
+        field_name="village__district", queryset=_districts, label=_("Kecamatan"), empty_label=_("Semua")
+    )
+    coverage = django_filters.ChoiceFilter(
+        method="filter_coverage", choices=COVERAGE_CHOICES, label=_("Cakupan"), empty_label=_("Semua")
+    )
+
+    class Meta:
+        model = Cooperative
+        fields = ["q", "year", "district", "coverage"]
+
+    def no_op(self, queryset, name, value):
+        return queryset
+
+    def filter_coverage(self, queryset, name, value):
+        year = int(self.form.cleaned_data.get("year") or coverage_year({}))
+        return selectors.coverage_filter(queryset, user=self.request.user, year=year, coverage=value)

@@ -8,7 +8,9 @@ from django.db.models import BooleanField, Count, ExpressionWrapper, IntegerFiel
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from cooperatives.choices import Lifecycle
 from cooperatives.models import Cooperative, District
+from cooperatives.status import status_date
 
 from . import conf, rules
 from .choices import FollowUpStatus
@@ -318,3 +320,73 @@ def district_choices():
     from django.conf import settings
 
     return District.objects.in_regency(settings.OFFICE_REGENCY_CODE)
+
+
+# --- Coaching coverage (the list the dashboard's coaching figures link to) ----------------
+
+COACHED = "coached"
+NOT_COACHED = "not_coached"
+VISITED = "visited"
+ASSIGNED_UNVISITED = "assigned_unvisited"
+COVERAGE_VALUES = (COACHED, NOT_COACHED, VISITED, ASSIGNED_UNVISITED)
+
+
+def _year_bounds(year: int) -> tuple[datetime.date, datetime.date]:
+    return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+
+
+def coverage_list(*, user, year: int):
+    """The visible cooperatives with, for ``year``: their visits (``year_visits``), the
+    last visit up to its end (``last_visit``) and the assignments that overlapped it
+    (prefetched as ``year_assignments``, one query a page)."""
+    start, end = _year_bounds(year)
+    visits = CoachingVisit.objects.filter(cooperative=OuterRef("pk"))
+    last_visit = (
+        visits.filter(visit_date__lte=end).order_by().values("cooperative").annotate(m=Max("visit_date")).values("m")
+    )
+    overlapping = (
+        Assignment.objects.filter(Q(end_date__isnull=True) | Q(end_date__gte=start), start_date__lte=end)
+        .select_related("assistant__user")
+        .order_by("start_date", "pk")
+    )
+    return (
+        Cooperative.objects.visible_to(user)
+        .select_related("village__district")
+        .annotate(
+            year_visits=_count(visits.filter(visit_date__range=(start, end))),
+            last_visit=Subquery(last_visit),
+        )
+        .prefetch_related(Prefetch("assignments", queryset=overlapping, to_attr="year_assignments"))
+    )
+
+
+def coverage_filter(queryset, *, user, year: int, coverage: str, today: datetime.date | None = None):
+    """``queryset`` (visible cooperatives) narrowed to one coaching-coverage figure of
+    ``year``, as the dashboard counts it:
+
+    - ``coached``: ``coached_cooperative_ids``;
+    - ``not_coached``: registered and running (not dissolved) then, and not coached;
+    - ``visited``: any visit in the year (``visited_cooperative_ids``);
+    - ``assigned_unvisited``: ``assigned_unvisited_cooperatives``.
+
+    "Then" is the year's status day (today, or 31 December of a past year). The dashboard
+    counts coached and assigned-but-unvisited among the cooperatives registered that day
+    (``with_status_on``: a past day keeps those founded by then), and visited cooperatives
+    from the year's visits; so do these filters."""
+    today = _today(today)
+    start, end = _year_bounds(year)
+    day = status_date(year=year, today=today)
+    registered = queryset.registered_on(day) if day < today else queryset  # as with_status_on
+    if coverage == COACHED:
+        return registered.filter(pk__in=coached_cooperative_ids(user=user, year=year))
+    if coverage == NOT_COACHED:
+        running = Q(lifecycle=Lifecycle.BERJALAN)
+        if day < today:
+            running |= Q(dissolution_decree_date__gt=day)  # status.lifecycle_on
+        return registered.filter(running).exclude(pk__in=coached_cooperative_ids(user=user, year=year))
+    if coverage == VISITED:
+        return queryset.filter(pk__in=visited_cooperative_ids(user=user, start=start, end=end))
+    if coverage == ASSIGNED_UNVISITED:
+        unvisited = assigned_unvisited_cooperatives(user=user, start=start, end=end)
+        return registered.filter(pk__in=unvisited.values("pk"))
+    raise ValueError(f"unknown coverage {coverage!r}")

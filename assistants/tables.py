@@ -254,3 +254,58 @@ class FinancingProposalTable(tables.Table):
         model = FinancingProposal
         fields = ()
         sequence = ("purpose", "cooperative", "district", "kind", "assistant", "amount", "lender", "status", "submitted_on")
+
+
+class CoverageTable(tables.Table):
+    """Cooperatives with their coaching in one year (``selectors.coverage_list``): the visit
+    count links to the visit list of that cooperative and year; ``year`` comes from the view."""
+
+    name = tables.Column(verbose_name=_("Koperasi"), linkify=True, order_by=("name", "pk"))
+    district = tables.Column(
+        verbose_name=_("Kecamatan"), accessor="village__district__name", order_by=("village__district__name", "name")
+    )
+    village = tables.Column(verbose_name=_("Desa/kelurahan"), accessor="village__name", order_by=("village__name", "name"))
+    year_visits = tables.Column(
+        verbose_name=_("Kunjungan tahun itu"), order_by=("year_visits", "name"), attrs={"td": {"class": "text-end"}}
+    )
+    last_visit = DateColumn(verbose_name=_("Kunjungan terakhir"), order_by=("last_visit", "name"))
+    assistants = tables.Column(
+        verbose_name=_("Pendamping tahun itu"), accessor="pk", orderable=False, empty_values=()
+    )
+
+    class Meta:
+        model = Cooperative
+        fields = ()
+        sequence = ("name", "district", "village", "year_visits", "last_visit", "assistants")
+        order_by = ("name",)
+        empty_text = _("Tidak ada koperasi yang cocok.")
+        attrs = {"class": "table table-sm table-hover align-middle", "data-testid": "coverage-table"}
+
+    def __init__(self, *args, year: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.year = year
+
+    def render_year_visits(self, value, record):
+        url = list_url(
+            "assistants:visit_list", cooperative=record.pk,
+            visit_date_after=f"{self.year}-01-01", visit_date_before=f"{self.year}-12-31",
+        )
+        return count_link(url, value)
+
+    def value_year_visits(self, value):
+        return value
+
+    @staticmethod
+    def _assistant_names(record) -> list[str]:
+        names = []
+        for assignment in record.year_assignments:  # prefetched: the assignments overlapping the year
+            name = person(assignment.assistant.user)
+            if name not in names:
+                names.append(name)
+        return names
+
+    def render_assistants(self, record):
+        return ", ".join(self._assistant_names(record)) or "–"
+
+    def value_assistants(self, record):
+        return ", ".join(self._assistant_names(record))

@@ -29,4 +29,5 @@ urlpatterns: list = [
     path("proposal/<int:pk>/", views.FinancingProposalDetailView.as_view(), name="proposal_detail"),
     path("proposal/<int:pk>/ubah/", views.FinancingProposalUpdateView.as_view(), name="proposal_edit"),
     path("laporan-bulanan/", views.MonthlyReportView.as_view(), name="monthly_report"),
+    path("cakupan/", views.CoverageListView.as_view(), name="coverage_list"),
 ]

@@ -511,3 +511,33 @@ class MonthlyReportView(RoleRequiredMixin, View):
             return response
         context.update(assistant=assistant, month=month, visits=visits)
         return render(request, "assistants/monthly_report.html", context)
+
+
+# --- Coaching coverage -------------------------------------------------------------------
+
+
+class CoverageListView(RoleRequiredMixin, FilteredTableView):
+    """Cooperatives coached, not coached, visited, or assigned but not visited in a year:
+    the list behind the dashboard's coaching figures."""
+
+    allowed_roles = OFFICE
+    filterset_class = filtersets.CoverageFilterSet
+    table_class = tables.CoverageTable
+    template_name = "assistants/coverage_list.html"
+    title = _("Cakupan pendampingan")
+    export_name = "cakupan-pendampingan"
+
+    def get_year(self) -> int:
+        return filtersets.coverage_year(self.request.GET)
+
+    def get_queryset(self):
+        return selectors.coverage_list(user=self.request.user, year=self.get_year())
+
+    def get_table_kwargs(self):
+        return {**super().get_table_kwargs(), "year": self.get_year()}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            year=self.get_year(), min_visits=conf.coached_min_visits(),
+            coached_kinds=[VisitKind(kind).label for kind in conf.coached_visit_kinds()], **kwargs,
+        )

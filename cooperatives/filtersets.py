@@ -7,10 +7,10 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .choices import Bentuk, Jenis, Status
+from .choices import Bentuk, Jenis, Status, VillageKind
 from .forms import FastSelect, GroupedVillageIterator, VillageChoiceField
 from .health_filtersets import latest_health_category_filter
-from .models import Cooperative, Kelompok, RatFiling
+from .models import Cooperative, Kelompok, RatFiling, Village
 from .selectors import office_districts, office_villages
 from .status import DUE_COMPLIANCE, Compliance, recent_years
 
@@ -145,3 +145,52 @@ class CooperativeFilterSet(django_filters.FilterSet):
         if value == DUE:
             return queryset.filter(rat_compliance__in=DUE_COMPLIANCE)
         return queryset.filter(rat_compliance=Compliance(value))
+
+
+# --- Village list ---------------------------------------------------------------------------
+
+WITHOUT_ACTIVE = "without_active"
+WITHOUT_MERAH_PUTIH = "without_merah_putih"
+VILLAGE_COVERAGE_CHOICES = [
+    (WITHOUT_ACTIVE, _("Tanpa koperasi aktif")),
+    (WITHOUT_MERAH_PUTIH, _("Tanpa koperasi Merah Putih")),
+]
+
+
+class VillageFilterSet(django_filters.FilterSet):
+    """Filters of ``cooperatives:village_list``; ``coverage`` reads the ``village_flags``
+    annotations, ``year`` is read by the view (the day the flags and counts are taken)."""
+
+    q = django_filters.CharFilter(method="search", label=_("Cari"), widget=forms.TextInput(
+        attrs={"placeholder": _("Nama atau kode desa/kelurahan"), "type": "search"}
+    ))
+    district = django_filters.ModelChoiceFilter(
+        queryset=_districts, label=_("Kecamatan"), empty_label=_("Semua"), widget=FastSelect,
+    )
+    kind = django_filters.ChoiceFilter(choices=VillageKind.choices, label=_("Jenis"), empty_label=_("Semua"))
+    coverage = django_filters.ChoiceFilter(
+        method="filter_coverage", choices=VILLAGE_COVERAGE_CHOICES, label=_("Cakupan"), empty_label=_("Semua"),
+    )
+    year = django_filters.ChoiceFilter(
+        method="no_op", choices=_status_years, label=_("Keadaan per akhir tahun"), empty_label=_("Hari ini"),
+    )
+
+    class Meta:
+        model = Village
+        fields = []
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(name__icontains=value) | Q(code__contains=value))
+
+    def no_op(self, queryset, name, value):
+        return queryset
+
+    def filter_coverage(self, queryset, name, value):
+        if value == WITHOUT_ACTIVE:
+            return queryset.filter(has_active=False)
+        if value == WITHOUT_MERAH_PUTIH:
+            return queryset.filter(has_merah_putih=False)
+        return queryset

@@ -4,7 +4,8 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Prefetch
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -232,4 +233,41 @@ def office_villages():
         Village.objects.in_regency(settings.OFFICE_REGENCY_CODE)
         .select_related("district")
         .order_by("district__name", "name")
+    )
+
+
+# --- Village coverage (the village list and the dashboard share these definitions) -------------
+
+
+def village_flags(*, day: datetime.date, today: datetime.date) -> dict:
+    """Annotations for ``Village`` querysets: ``has_active``, some cooperative of the
+    village Aktif on ``day``; ``has_merah_putih``, some Merah Putih cooperative of the
+    village registered and still running on ``day`` (a dissolution decree dated later did
+    not count yet, ``status.lifecycle_on``). The dashboard counts villages with these."""
+    active = Cooperative.objects.with_status_on(day, today=today).filter(village=OuterRef("pk"), status=Status.AKTIF)
+    running = Q(lifecycle=Lifecycle.BERJALAN) | Q(dissolution_decree_date__gt=day)
+    merah_putih = Cooperative.objects.registered_on(day).filter(running, village=OuterRef("pk"), is_merah_putih=True)
+    return {"has_active": Exists(active), "has_merah_putih": Exists(merah_putih)}
+
+
+def _count_per_village(cooperatives):
+    """A correlated ``COUNT`` of ``cooperatives`` (already filtered on ``OuterRef("pk")``):
+    one number a village row, never more rows."""
+    counted = cooperatives.order_by().values("village").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def village_list(*, day: datetime.date, today: datetime.date):
+    """The office's villages with their kecamatan, the cooperatives registered on ``day``
+    (``cooperative_count``, the rows the cooperative list shows for ``?village=``), how many
+    of them were Aktif then (``active_count``) and the ``village_flags``."""
+    cooperatives = Cooperative.objects.with_status_on(day, today=today).filter(village=OuterRef("pk"))
+    return (
+        Village.objects.in_regency(settings.OFFICE_REGENCY_CODE)
+        .select_related("district")
+        .annotate(
+            cooperative_count=_count_per_village(cooperatives),
+            active_count=_count_per_village(cooperatives.filter(status=Status.AKTIF)),
+            **village_flags(day=day, today=today),
+        )
     )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import health_views, import_views, views
+from . import health_views, import_views, village_views, views
 
 app_name = "cooperatives"
 
@@ -16,6 +16,7 @@ urlpatterns: list = [
     path("rat/terlambat/", views.RatOverdueListView.as_view(), name="rat_overdue"),
     path("rat/kepatuhan/", views.RatComplianceView.as_view(), name="rat_compliance"),
     path("desa/", views.VillageOptionsView.as_view(), name="village_options"),
+    path("wilayah/", village_views.VillageListView.as_view(), name="village_list"),
     # Spreadsheet import (cooperatives/import_views.py)
     path("impor/", import_views.CooperativeImportView.as_view(), name="cooperative_import"),
     path("impor/rat/", import_views.RatFilingImportView.as_view(), name="ratfiling_import"),

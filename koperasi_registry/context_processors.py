@@ -17,6 +17,7 @@ NAVIGATION = [
         (_("RAT terlambat"), "cooperatives:rat_overdue", OFFICE),
         (_("Kepatuhan RAT"), "cooperatives:rat_compliance", OFFICE),
         (_("Penilaian kesehatan"), "cooperatives:assessment_list", OFFICE),
+        (_("Desa/kelurahan"), "cooperatives:village_list", OFFICE),
         (_("Impor data"), "cooperatives:cooperative_import", (access.ADMIN, access.STAF)),
     ]),
     (_("Pendampingan"), [
@@ -26,6 +27,7 @@ NAVIGATION = [
         (_("Tindak lanjut"), "assistants:followup_list", ALL),
         (_("Pendamping"), "assistants:assistant_list", OFFICE),
         (_("Target pembinaan"), "assistants:target_list", OFFICE),
+        (_("Cakupan pendampingan"), "assistants:coverage_list", OFFICE),
         (_("Program pelatihan dan bantuan"), "assistants:programme_list", OFFICE),
         (_("Proposal pembiayaan"), "assistants:proposal_list", ALL),
         (_("Laporan bulanan"), "assistants:monthly_report", ALL),

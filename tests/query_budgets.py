@@ -27,6 +27,9 @@ QUERY_BUDGETS: dict[str, int] = {
     "assistants:visit_edit": 14, "assistants:followup_list": 10, "assistants:target_list": 8,
     "assistants:target_progress": 7, "assistants:programme_list": 8, "assistants:programme_detail": 5,
     "assistants:proposal_list": 10, "assistants:proposal_detail": 5, "assistants:monthly_report": 11,
+    # Drill-down lists (H2): count + page + kecamatan options (+1 when one is chosen);
+    # the coverage list also prefetches the year's assignments with their assistants.
+    "village_list": 7, "assistants:coverage_list": 8,
     "dashboard_statistics": 8,  # + kecamatan options, kecamatan rows, regency, grouped counts and sums, total
     "dashboard_map": 7,  # + located counts, village coverage counts, kecamatan options (+1 when chosen)
     "dashboard_map_data": 5,  # + the points (or the villages) in one query (+1 for a chosen kecamatan)
