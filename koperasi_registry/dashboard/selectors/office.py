@@ -10,20 +10,17 @@ panel and the scorecard can never disagree.
 import datetime
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Q
 
 from assistants.models import CoachingTarget, CoachingVisit, FollowUp
 from assistants.selectors import assigned_cooperative_ids, coached_cooperative_ids, visited_cooperative_ids
-from cooperatives.choices import Lifecycle, Status
+from cooperatives.choices import Status
 from cooperatives.models import Cooperative, District, HealthAssessment, Village
 from cooperatives.querysets import visible_cooperatives_q
+from cooperatives.selectors import village_flags
 from cooperatives.status import DUE_COMPLIANCE, Compliance
 
 from ..period import Period
-
-# Statuses that count as a working cooperative for village coverage.
-ACTIVE_STATUSES = (Status.AKTIF,)
-
 
 def _status_counts() -> dict:
     counts = {status: Count("id", filter=Q(status=status)) for status in Status.values}
@@ -91,15 +88,7 @@ def _cooperative_counts(user, period: Period) -> dict:
 
 
 def _village_flags(period: Period) -> dict:
-    active = (
-        Cooperative.objects.with_status_on(period.day, today=period.today)
-        .filter(village=OuterRef("pk"), status__in=ACTIVE_STATUSES)
-    )
-    running = Q(lifecycle=Lifecycle.BERJALAN) | Q(dissolution_decree_date__gt=period.day)  # status.lifecycle_on
-    merah_putih = Cooperative.objects.registered_on(period.day).filter(
-        running, village=OuterRef("pk"), is_merah_putih=True
-    )
-    return {"has_active": Exists(active), "has_merah_putih": Exists(merah_putih)}
+    return village_flags(day=period.day, today=period.today)
 
 
 def _coverage_counts() -> dict:
