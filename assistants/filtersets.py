@@ -209,7 +209,8 @@ class CoverageFilterSet(SearchMixin, django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Cari"))
     year = django_filters.ChoiceFilter(method="no_op", choices=_coverage_years, empty_label=None, label=_("Tahun"))
     district = django_filters.ModelChoiceFilter(
-        field_name="village__district", queryset=_districts, label=_("Kecamatan"), empty_label=_("Semua")
+        field_name="village__district", queryset=_districts, label=_("Kecamatan"), empty_label=_("Semua"),
+        widget=FastSelect,  # 14 kecamatan for a kabupaten, 7,285 for a national install
     )
     coverage = django_filters.ChoiceFilter(
         method="filter_coverage", choices=COVERAGE_CHOICES, label=_("Cakupan"), empty_label=_("Semua")
