@@ -11,7 +11,9 @@ from django.conf import settings
 from django.http import JsonResponse
 from django.urls import reverse
 from django.views import View
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
+from django.views.decorators.gzip import gzip_page
 from django.views.generic import TemplateView
 
 from cooperatives.choices import Status
@@ -95,9 +97,11 @@ class MapView(DashboardPageMixin, TemplateView):
         )
 
 
+@method_decorator(gzip_page, name="dispatch")
 class MapDataView(DashboardPageMixin, View):
     """GeoJSON of the period's located cooperatives, or (``?layer=villages``) of the villages
-    placed by them; one query either way."""
+    placed by them; one query either way. Compressed for browsers that accept it: about
+    300 bytes a point become about 30."""
 
     def get(self, request, *args, **kwargs):
         features = village_features if request.GET.get("layer") == "villages" else cooperative_features

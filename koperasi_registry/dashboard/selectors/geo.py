@@ -13,8 +13,9 @@ from django.conf import settings
 from django.db.models import Avg, Count, Exists, OuterRef, Q, Subquery
 from django.urls import reverse
 
-from cooperatives.choices import Lifecycle, Status, VillageKind
-from cooperatives.models import Cooperative, Village
+from cooperatives.choices import Status, VillageKind
+from cooperatives.models import Village
+from cooperatives.selectors import village_flags
 
 from ..period import Period
 
@@ -37,7 +38,7 @@ STATUS_COLOURS = {
 
 class Coverage:
     """A placed village's colour: it has an Aktif cooperative; else a running Merah Putih
-    cooperative; else neither (the dashboard's two coverage flags, in that order)."""
+    cooperative; else neither (``cooperatives.selectors.village_flags``, in that order)."""
 
     ACTIVE = "aktif"
     MERAH_PUTIH = "merah_putih"
@@ -53,24 +54,10 @@ def coverage_class(*, has_active: bool, has_merah_putih: bool) -> str:
     return Coverage.NONE
 
 
-# --- Coverage flags (the dashboard's definition) --------------------------------------------
-
-ACTIVE_STATUSES = (Status.AKTIF,)
-
-
-def village_flags(period: Period) -> dict:
-    """``has_active`` and ``has_merah_putih`` for a ``Village`` queryset, on the period's day.
-
-    Mirrors ``dashboard.selectors.office._village_flags`` (the home page's coverage panel),
-    which ``cooperatives.selectors.village_flags`` is to replace."""
-    active = Cooperative.objects.with_status_on(period.day, today=period.today).filter(
-        village=OuterRef("pk"), status__in=ACTIVE_STATUSES
-    )
-    running = Q(lifecycle=Lifecycle.BERJALAN) | Q(dissolution_decree_date__gt=period.day)  # status.lifecycle_on
-    merah_putih = Cooperative.objects.registered_on(period.day).filter(
-        running, village=OuterRef("pk"), is_merah_putih=True
-    )
-    return {"has_active": Exists(active), "has_merah_putih": Exists(merah_putih)}
+def _village_flags(period: Period) -> dict:
+    """``has_active`` and ``has_merah_putih`` on the period's day: the definitions the
+    dashboard's coverage panel and the village list use."""
+    return village_flags(day=period.day, today=period.today)
 
 
 # --- Querysets ---------------------------------------------------------------------------
@@ -94,40 +81,62 @@ def office_villages(period: Period):
 
 def location_summary(*, user, period: Period) -> dict:
     """Registered cooperatives, those with and without a location, and the located ones by
-    status (for the legend), in one query."""
-    located_by_status = {
-        f"located_{status}": Count("id", filter=LOCATED & Q(status=status)) for status in Status.values
-    }
-    row = period.cooperatives(user).aggregate(
-        registered=Count("id"), located=Count("id", filter=LOCATED), **located_by_status
+    status (for the legend), in one query grouped by status.
+
+    Grouped rather than one ``COUNT ... FILTER`` per status: on a past day the status is a
+    ``CASE`` over RAT subqueries, and each filter would evaluate it again."""
+    rows = list(
+        period.cooperatives(user)
+        .order_by()
+        .values("status")
+        .annotate(registered=Count("id"), located=Count("id", filter=LOCATED))
     )
-    row["unlocated"] = row["registered"] - row["located"]
-    row["located_dissolved"] = row[f"located_{Status.PEMBUBARAN}"] + row[f"located_{Status.DIBUBARKAN}"]
-    row["truncated"] = row["located"] > POINT_LIMIT
-    row["limit"] = POINT_LIMIT
-    return row
+    located = {row["status"]: row["located"] for row in rows}
+    figures = {f"located_{status}": located.get(status, 0) for status in Status.values}
+    figures["registered"] = sum(row["registered"] for row in rows)
+    figures["located"] = sum(located.values())
+    figures["unlocated"] = figures["registered"] - figures["located"]
+    figures["located_dissolved"] = figures[f"located_{Status.PEMBUBARAN}"] + figures[f"located_{Status.DIBUBARKAN}"]
+    figures["truncated"] = figures["located"] > POINT_LIMIT
+    figures["limit"] = POINT_LIMIT
+    return figures
+
+
+def coverage_figures(groups) -> dict:
+    """The map's village figures from village counts grouped by the three flags
+    (``has_active``, ``has_merah_putih``, ``placeable``: a located cooperative)."""
+
+    def villages(**flags) -> int:
+        return sum(row["n"] for row in groups if all(row[flag] == value for flag, value in flags.items()))
+
+    return {
+        "villages": villages(),
+        "placed": villages(placeable=True),
+        "placed_active": villages(placeable=True, has_active=True),
+        "placed_merah_putih": villages(placeable=True, has_active=False, has_merah_putih=True),
+        "placed_none": villages(placeable=True, has_active=False, has_merah_putih=False),
+        "without_active": villages(has_active=False),
+        "without_active_unplaced": villages(has_active=False, placeable=False),
+        "without_merah_putih": villages(has_merah_putih=False),
+        "without_merah_putih_unplaced": villages(has_merah_putih=False, placeable=False),
+    }
 
 
 def village_summary(*, user, period: Period) -> dict:
     """Villages placed on the map (a located cooperative) by coverage, and those without an
-    active (or Merah Putih) cooperative that cannot be placed, in one query."""
+    active (or Merah Putih) cooperative that cannot be placed: one query of at most eight
+    rows (one per combination of the flags). Grouped rather than one ``COUNT ... FILTER``
+    per figure: PostgreSQL would copy each ``EXISTS`` into every filter (2 s instead of
+    50 ms for 5,000 cooperatives on a past year)."""
     placeable = Exists(located_cooperatives(user=user, period=period).filter(village=OuterRef("pk")))
-    active, merah_putih, on_map = Q(has_active=True), Q(has_merah_putih=True), Q(placeable=True)
-    return (
+    groups = list(
         office_villages(period)
-        .annotate(**village_flags(period), placeable=placeable)
-        .aggregate(
-            villages=Count("id"),
-            placed=Count("id", filter=on_map),
-            placed_active=Count("id", filter=on_map & active),
-            placed_merah_putih=Count("id", filter=on_map & ~active & merah_putih),
-            placed_none=Count("id", filter=on_map & ~active & ~merah_putih),
-            without_active=Count("id", filter=~active),
-            without_active_unplaced=Count("id", filter=~active & ~on_map),
-            without_merah_putih=Count("id", filter=~merah_putih),
-            without_merah_putih_unplaced=Count("id", filter=~merah_putih & ~on_map),
-        )
+        .annotate(**_village_flags(period), placeable=placeable)
+        .order_by()
+        .values("has_active", "has_merah_putih", "placeable")
+        .annotate(n=Count("id"))
     )
+    return coverage_figures(groups)
 
 
 # --- GeoJSON -------------------------------------------------------------------------------
@@ -194,7 +203,7 @@ def village_features(*, user, period: Period, limit: int | None = None) -> dict:
         office_villages(period)
         .filter(pk__in=located.order_by().values("village"))
         .annotate(
-            **village_flags(period),
+            **_village_flags(period),
             latitude=per_village(Avg("latitude")),
             longitude=per_village(Avg("longitude")),
             located=per_village(Count("pk")),
