@@ -124,7 +124,7 @@
       var count = collections[0].features.length;
       var bounds = cooperatives.getBounds();
       if (bounds.isValid()) {
-        map.fitBounds(bounds, { padding: [24, 24], maxZoom: 14 });
+        map.fitBounds(bounds, { padding: [24, 24], maxZoom: 14, animate: false });
       }
       var message = count
         ? labels.drawn.replace("{n}", count).replace("{v}", collections[1].features.length)
