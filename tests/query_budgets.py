@@ -33,4 +33,6 @@ QUERY_BUDGETS: dict[str, int] = {
     "dashboard_statistics": 8,  # + kecamatan options, kecamatan rows, regency, grouped counts and sums, total
     "dashboard_map": 7,  # + located counts, village coverage counts, kecamatan options (+1 when chosen)
     "dashboard_map_data": 5,  # + the points (or the villages) in one query (+1 for a chosen kecamatan)
+    "dashboard_trends": 9,  # + kecamatan options (+1 when chosen), status and RAT (one UNION of 5 years), health, labels, visits
+    "dashboard_effect": 6,  # + kecamatan options (+1 when chosen), the cohort grouped by group and outcomes
 }
