@@ -243,7 +243,8 @@ def test_the_page_shows_the_figures_and_states_the_method(client_as, kabid, hist
     assert "Jumlahnya 5 koperasi" in html
     assert "Ada 3 koperasi yang dibina dan 2 yang tidak" in html
     assert (
-        "paling sedikit 2 kunjungan berjenis Pembinaan, Pendampingan RAT, Monitoring dan evaluasi" in html
+        "paling sedikit 2 kunjungan berjenis Pembinaan, Pendampingan RAT, Monitoring dan evaluasi"
+        in html
     )
     assert "status akhirnya dibaca hari ini" in html
     assert html.count("table-responsive") >= 1

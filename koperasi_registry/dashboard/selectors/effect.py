@@ -96,7 +96,7 @@ def candidates(*, user, period: Period):
     (``end_status``), the group (``coached``) and the outcomes. The cohort is those whose
     ``status`` has a rank (``in_cohort``); that test is left to the grouped rows, as a
     ``WHERE`` on the status expression misleads PostgreSQL's row estimate into nested
-    loops (1.5 s against 0.9 s at 50,000 cooperatives)."""
+    loops (1.5 s against 0.9 s at 50,000 cooperatives, JIT off)."""
     year = coaching_year(period)
     today = period.today
     start = status_date(year=year - 1, today=today)
@@ -129,7 +129,7 @@ def outcome_rows(*, user, period: Period) -> list[dict]:
     """The candidates counted by group, statuses, filing and health ranks: one grouped
     query, each row's expressions computed once (the status on a past day is a correlated
     subquery; ``COUNT ... FILTER`` per outcome repeated it in every filter: 3.9 s against
-    0.9 s measured at 50,000 cooperatives on PostgreSQL)."""
+    0.9 s measured at 50,000 cooperatives on PostgreSQL, JIT off)."""
     return list(
         candidates(user=user, period=period)
         .order_by()
