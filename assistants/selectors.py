@@ -4,7 +4,7 @@ row count."""
 
 import datetime
 
-from django.db.models import BooleanField, Count, ExpressionWrapper, IntegerField, Max, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, IntegerField, Max, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -225,12 +225,13 @@ def visited_cooperative_ids(*, user, start: datetime.date, end: datetime.date):
 
 def assigned_unvisited_cooperatives(*, user, start: datetime.date, end: datetime.date):
     """Visible cooperatives that had an assistant between ``start`` and ``end`` but no visit
-    then ("didampingi, belum dikunjungi")."""
-    return (
-        Cooperative.objects.visible_to(user)
-        .filter(pk__in=assigned_cooperative_ids(user=user, start=start, end=end))
-        .exclude(pk__in=visited_cooperative_ids(user=user, start=start, end=end))
+    then ("didampingi, belum dikunjungi"). ``EXISTS``/``NOT EXISTS``, so PostgreSQL plans a
+    hash semi- and anti-join (a ``NOT IN`` over a year's visits rescanned them per row)."""
+    assigned = Assignment.objects.filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=start), cooperative=OuterRef("pk"), start_date__lte=end
     )
+    visited = CoachingVisit.objects.filter(cooperative=OuterRef("pk"), visit_date__range=(start, end))
+    return Cooperative.objects.visible_to(user).filter(Exists(assigned)).exclude(Exists(visited))
 
 
 def target_list(*, user):

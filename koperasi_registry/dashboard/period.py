@@ -80,7 +80,7 @@ class PeriodForm(forms.Form):
     year = forms.TypedChoiceField(label=_("Tahun"), coerce=int, required=False)
     district = forms.ModelChoiceField(
         label=_("Kecamatan"), queryset=District.objects.none(), required=False, empty_label=_("Semua kecamatan"),
-        widget=FastSelect,
+        widget=FastSelect(attrs={"class": "form-select form-select-sm"}),
     )
 
     def __init__(self, data=None, *, today: datetime.date, **kwargs):
