@@ -50,13 +50,14 @@ BENCH_PG ?= -h 127.0.0.1 -U postgres
 BENCH_COOPERATIVES ?= 100000
 BENCH_VISITS ?= 1000000
 BENCH_ARGS ?=
+BENCH_REGIONS ?= all
 BENCH_ENV = DATABASE_URL=postgres://postgres@127.0.0.1:5432/$(BENCH_DB) OFFICE_REGENCY_CODE=$(BENCH_OFFICE)
 BENCH_OFFICE ?=
 bench: setup
 	psql $(BENCH_PG) -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$(BENCH_DB)'" | grep -q 1 \
 	  || createdb $(BENCH_PG) $(BENCH_DB)
 	$(BENCH_ENV) $(PY) manage.py migrate --noinput
-	$(BENCH_ENV) $(PY) manage.py generate_scale_data --cooperatives $(BENCH_COOPERATIVES) --visits $(BENCH_VISITS) --if-empty
+	$(BENCH_ENV) $(PY) manage.py generate_scale_data --regions $(BENCH_REGIONS) --cooperatives $(BENCH_COOPERATIVES) --visits $(BENCH_VISITS) --if-empty
 	$(BENCH_ENV) $(PY) manage.py benchmark $(BENCH_ARGS)
 
 clean:
