@@ -34,7 +34,37 @@ def status_badge(status, reason=""):
     )
 
 
-class CooperativeTable(tables.Table):
+class ValuesExportMixin:
+    """Exports read plain values (``EXPORT_FIELDS``) for the same filtered, ordered rows and
+    the same columns through ``export_readers()`` (column name -> reader of a values row):
+    django-tables2 builds every exported cell through its per-cell machinery (about 1 s a
+    thousand rows). A column without a reader falls back to that machinery."""
+
+    EXPORT_FIELDS: tuple[str, ...] = ()
+
+    def export_readers(self) -> dict:
+        return {}
+
+    def as_values(self, exclude_columns=None):
+        slow = super().as_values(exclude_columns)
+        header = next(slow)
+        columns = [
+            column.name
+            for column in self.columns.iterall()
+            if not (column.column.exclude_from_export or column.name in (exclude_columns or ()))
+        ]
+        readers = self.export_readers()
+        queryset = getattr(self.data, "data", None)
+        yield header
+        if not isinstance(queryset, QuerySet) or not all(name in readers for name in columns):
+            yield from slow
+            return
+        pick = [readers[name] for name in columns]
+        for row in queryset.values(*self.EXPORT_FIELDS).iterator(chunk_size=2000):
+            yield [read(row) for read in pick]
+
+
+class CooperativeTable(ValuesExportMixin, tables.Table):
     name = tables.Column(linkify=True, verbose_name=_("Nama koperasi"), attrs={"td": {"style": "min-width: 12rem"}})
     nik = tables.Column(verbose_name=_("NIK"))
     village = tables.Column(verbose_name=_("Desa/kelurahan"), order_by=("village__name", "name"))
@@ -98,12 +128,9 @@ class CooperativeTable(tables.Table):
     def value_founded_on(self, value):
         return value.isoformat() if value else ""
 
-    # --- Export -----------------------------------------------------------------------
-    # django-tables2 builds every exported cell through its per-cell machinery (about 1 s a
-    # thousand rows here). The export instead reads plain values for the same filtered,
-    # ordered rows and the same columns; a column without a fast reader falls back to it.
+    # --- Export (ValuesExportMixin) ------------------------------------------------------
 
-    def _fast_readers(self):
+    def export_readers(self):
         jenis, bentuk = dict(Jenis.choices), dict(Bentuk.choices)
         status = {value: str(label) for value, label in Status.choices}
         yes, no = str(_("Ya")), str(_("Tidak"))
@@ -130,25 +157,6 @@ class CooperativeTable(tables.Table):
         "last_rat_year", "founded_on", "office_code", "is_merah_putih", "is_syariah",
     )
 
-    def as_values(self, exclude_columns=None):
-        slow = super().as_values(exclude_columns)
-        header = next(slow)
-        columns = [
-            column.name
-            for column in self.columns.iterall()
-            if not (column.column.exclude_from_export or column.name in (exclude_columns or ()))
-        ]
-        readers = self._fast_readers()
-        queryset = getattr(self.data, "data", None)
-        if not isinstance(queryset, QuerySet) or not all(name in readers for name in columns):
-            yield header
-            yield from slow
-            return
-        yield header
-        pick = [readers[name] for name in columns]
-        for row in queryset.values(*self.EXPORT_FIELDS).iterator(chunk_size=2000):
-            yield [read(row) for read in pick]
-
 
 # --- Village list -------------------------------------------------------------------------
 
@@ -157,7 +165,7 @@ def _cooperative_list_url(**params) -> str:
     return f"{reverse('cooperatives:cooperative_list')}?{urlencode({k: v for k, v in params.items() if v})}"
 
 
-class VillageTable(tables.Table):
+class VillageTable(ValuesExportMixin, tables.Table):
     """The office's villages with their cooperatives on a day (``selectors.village_list``).
     Each count links to the cooperative list showing exactly those cooperatives: ``year``
     (a past year, or None for today) is passed in by the view."""
@@ -209,21 +217,13 @@ class VillageTable(tables.Table):
     def value_has_merah_putih(self, value):
         return _("Ya") if value else _("Tidak")
 
-    # The export reads plain values for the same filtered, ordered rows (a national install
-    # has 83,762 villages; django-tables2's per-cell export takes about 1 s a thousand rows).
+    # Export through ValuesExportMixin: a national install has 83,762 villages.
     EXPORT_FIELDS = ("code", "name", "kind", "district__name", "cooperative_count", "active_count", "has_merah_putih")
 
-    def as_values(self, exclude_columns=None):
-        slow = super().as_values(exclude_columns)
-        header = next(slow)
-        columns = [
-            column.name
-            for column in self.columns.iterall()
-            if not (column.column.exclude_from_export or column.name in (exclude_columns or ()))
-        ]
+    def export_readers(self):
         kinds = {value: str(label) for value, label in Village.Kind.choices}
         yes, no = str(_("Ya")), str(_("Tidak"))
-        readers = {
+        return {
             "code": lambda row: row["code"],
             "name": lambda row: row["name"],
             "kind": lambda row: kinds.get(row["kind"], row["kind"]),
@@ -232,11 +232,3 @@ class VillageTable(tables.Table):
             "active_count": lambda row: row["active_count"],
             "has_merah_putih": lambda row: yes if row["has_merah_putih"] else no,
         }
-        queryset = getattr(self.data, "data", None)
-        yield header
-        if not isinstance(queryset, QuerySet) or not all(name in readers for name in columns):
-            yield from slow
-            return
-        pick = [readers[name] for name in columns]
-        for row in queryset.values(*self.EXPORT_FIELDS).iterator(chunk_size=2000):
-            yield [read(row) for read in pick]
