@@ -39,6 +39,7 @@ from .models import (
     ProgrammeParticipation,
     VisitTopic,
 )
+from .services import visit_summary_refresh
 
 SEED = 4
 NAMES = [
@@ -158,8 +159,13 @@ def seed(stdout):
                         created_by=assistant.user,
                     )
                 )
-    bulk_create_with_history(visits, CoachingVisit)
-    visits = list(CoachingVisit.objects.filter(assistant__in=assistants).order_by("cooperative_id", "visit_date", "id"))
+    bulk_create_with_history(visits, CoachingVisit)  # sends no signals: summarise them here
+    visit_summary_refresh(cooperative_ids=[c.pk for own in assigned.values() for c in own])
+    visits = list(
+        CoachingVisit.objects.filter(assistant__in=assistants)
+        .select_related("cooperative__village")
+        .order_by("cooperative_id", "visit_date", "id")
+    )
     Through = CoachingVisit.topics.through
     Through.objects.bulk_create(
         [Through(coachingvisit_id=v.pk, visittopic_id=t.pk) for v in visits for t in rng.sample(topics, rng.randint(1, 3))]
@@ -175,7 +181,11 @@ def seed(stdout):
                 continue
             due = visit.visit_date + datetime.timedelta(days=rng.randint(10, 45))
             later = series[position + 1] if position + 1 < len(series) else None
-            followup = FollowUp(visit=visit, action=rng.choice(ACTIONS), owner=visit.assistant.user, due_date=due)
+            followup = FollowUp(
+                visit=visit, cooperative_id=visit.cooperative_id, district_id=visit.cooperative.village.district_id,
+                action=rng.choice(ACTIONS),
+                owner=visit.assistant.user, due_date=due,
+            )
             if later is not None and rng.random() < 0.75:
                 followup.status = FollowUpStatus.DONE
                 followup.closed_on = later.visit_date

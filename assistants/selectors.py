@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from cooperatives.choices import Lifecycle
 from cooperatives.models import Cooperative, District
+from cooperatives.querysets import visible_by_district_q
 from cooperatives.status import status_date
 
 from . import conf, rules
@@ -23,7 +24,9 @@ from .models import (
     FollowUp,
     Programme,
     ProgrammeParticipation,
+    VisitSummary,
 )
+from .models.summary import kinds_total
 
 
 def _count(queryset, field="id"):
@@ -182,18 +185,22 @@ def followup_summary(*, followups, today: datetime.date | None = None):
 # --- Targets ---------------------------------------------------------------------------
 
 
+def year_summaries(*, user, year: int):
+    """The ``VisitSummary`` rows of ``year`` for the cooperatives ``user`` may see: one per
+    cooperative and assistant, where the year's visits are many per cooperative."""
+    return VisitSummary.objects.filter(visible_by_district_q(user), year=year)
+
+
 def coached_cooperative_ids(*, user, year: int, min_visits: int | None = None, kinds=None):
     """Ids (as a subquery) of the visible cooperatives coached in ``year``: at least
-    ``min_visits`` visits of ``kinds`` (settings by default, see ``assistants.conf``)."""
+    ``min_visits`` visits of ``kinds`` (settings by default, see ``assistants.conf``),
+    read from the visit summary."""
     min_visits = conf.coached_min_visits() if min_visits is None else min_visits
     kinds = conf.coached_visit_kinds() if kinds is None else kinds
     return (
-        CoachingVisit.objects.visible_to(user)
-        .filter(visit_date__year=year, kind__in=kinds)
-        .order_by()
-        .values("cooperative")
-        .annotate(n=Count("id"))
-        .filter(n__gte=max(min_visits, 1))
+        year_summaries(user=user, year=year)
+        .annotate(coaching=kinds_total(kinds))
+        .filter(coaching__gte=max(min_visits, 1))
         .values("cooperative")
     )
 
@@ -212,25 +219,25 @@ def assigned_cooperative_ids(*, user, start: datetime.date, end: datetime.date):
     )
 
 
-def visited_cooperative_ids(*, user, start: datetime.date, end: datetime.date):
-    """Ids (as a subquery) of the visible cooperatives with any visit between ``start``
-    and ``end``."""
-    return (
-        CoachingVisit.objects.visible_to(user)
-        .filter(visit_date__range=(start, end))
-        .order_by()
-        .values("cooperative")
-    )
+def visited_cooperative_ids(*, user, year: int):
+    """Ids (as a subquery) of the visible cooperatives with any visit in ``year``."""
+    return year_summaries(user=user, year=year).order_by().values("cooperative")
 
 
-def assigned_unvisited_cooperatives(*, user, start: datetime.date, end: datetime.date):
-    """Visible cooperatives that had an assistant between ``start`` and ``end`` but no visit
-    then ("didampingi, belum dikunjungi"). ``EXISTS``/``NOT EXISTS``, so PostgreSQL plans a
-    hash semi- and anti-join (a ``NOT IN`` over a year's visits rescanned them per row)."""
-    assigned = Assignment.objects.filter(
+def assigned_in_year(year: int):
+    """The assignments of the outer cooperative row overlapping ``year``: for ``Exists``."""
+    start, end = _year_bounds(year)
+    return Assignment.objects.filter(
         Q(end_date__isnull=True) | Q(end_date__gte=start), cooperative=OuterRef("pk"), start_date__lte=end
     )
-    visited = CoachingVisit.objects.filter(cooperative=OuterRef("pk"), visit_date__range=(start, end))
+
+
+def assigned_unvisited_cooperatives(*, user, year: int):
+    """Visible cooperatives that had an assistant during ``year`` but no visit in it
+    ("didampingi, belum dikunjungi"). ``EXISTS``/``NOT EXISTS``, so PostgreSQL plans a
+    hash semi- and anti-join (a ``NOT IN`` rescans its subquery per row)."""
+    assigned = assigned_in_year(year)
+    visited = VisitSummary.objects.filter(cooperative=OuterRef("pk"), year=year)
     return Cooperative.objects.visible_to(user).filter(Exists(assigned)).exclude(Exists(visited))
 
 
@@ -371,23 +378,22 @@ def coverage_filter(queryset, *, user, year: int, coverage: str, today: datetime
     - ``assigned_unvisited``: ``assigned_unvisited_cooperatives``.
 
     "Then" is the year's status day (today, or 31 December of a past year). The dashboard
-    counts coached and assigned-but-unvisited among the cooperatives registered that day
-    (``with_status_on``: a past day keeps those founded by then), and visited cooperatives
-    from the year's visits; so do these filters."""
+    counts assigned-but-unvisited among the cooperatives registered that day
+    (``with_status_on``: a past day keeps those founded by then), and coached and visited
+    cooperatives from the year's visits; so do these filters."""
     today = _today(today)
-    start, end = _year_bounds(year)
     day = status_date(year=year, today=today)
     registered = queryset.registered_on(day) if day < today else queryset  # as with_status_on
     if coverage == COACHED:
-        return registered.filter(pk__in=coached_cooperative_ids(user=user, year=year))
+        return queryset.filter(pk__in=coached_cooperative_ids(user=user, year=year))
     if coverage == NOT_COACHED:
         running = Q(lifecycle=Lifecycle.BERJALAN)
         if day < today:
             running |= Q(dissolution_decree_date__gt=day)  # status.lifecycle_on
         return registered.filter(running).exclude(pk__in=coached_cooperative_ids(user=user, year=year))
     if coverage == VISITED:
-        return queryset.filter(pk__in=visited_cooperative_ids(user=user, start=start, end=end))
+        return queryset.filter(pk__in=visited_cooperative_ids(user=user, year=year))
     if coverage == ASSIGNED_UNVISITED:
-        unvisited = assigned_unvisited_cooperatives(user=user, start=start, end=end)
+        unvisited = assigned_unvisited_cooperatives(user=user, year=year)
         return registered.filter(pk__in=unvisited.values("pk"))
     raise ValueError(f"unknown coverage {coverage!r}")

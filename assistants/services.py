@@ -7,7 +7,9 @@ from pathlib import PurePath
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connections, transaction
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import ExtractYear
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps
@@ -15,7 +17,17 @@ from simple_history.utils import bulk_create_with_history
 
 from . import conf, rules
 from .choices import AttachmentKind, FollowUpStatus
-from .models import CoachingVisit, FinancingProposal, FollowUp, Programme, ProgrammeParticipation, VisitAttachment
+from .models import (
+    AssistantVisitSummary,
+    CoachingVisit,
+    FinancingProposal,
+    FollowUp,
+    Programme,
+    ProgrammeParticipation,
+    VisitAttachment,
+    VisitSummary,
+)
+from .models.summary import KIND_FIELDS
 
 
 def photo_reduce(upload, *, max_side: int | None = None, quality: int | None = None) -> ContentFile:
@@ -181,3 +193,67 @@ def proposal_save(*, proposal: FinancingProposal, user) -> FinancingProposal:
     proposal.full_clean()
     proposal.save()
     return proposal
+
+
+def _insert_from_select(model, columns: list[str], select) -> int:
+    """``INSERT INTO model (columns) SELECT ...``: rows written by the database, not Python.
+    ``select`` lists its grouped columns, then its aggregates, in the order of ``columns``."""
+    sql, params = select.query.sql_with_params()
+    connection = connections[select.db]
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(map(quote, columns))}) {sql}", params)
+        return cursor.rowcount
+
+
+@transaction.atomic
+def visit_summary_refresh(*, cooperative_ids=None) -> int:
+    """Rewrite the ``VisitSummary`` and ``AssistantVisitSummary`` rows of these
+    cooperatives (all if ``None``) from their visits: two DELETEs and two ``INSERT ...
+    SELECT`` grouped by year, whatever the number of visits. Returns the number of
+    cooperative-year rows written."""
+    visits = CoachingVisit.objects.order_by().annotate(year=ExtractYear("visit_date"))
+    summaries, assistant_summaries = VisitSummary.objects.all(), AssistantVisitSummary.objects.all()
+    if cooperative_ids is not None:
+        ids = sorted({pk for pk in cooperative_ids if pk is not None})
+        visits = visits.filter(cooperative_id__in=ids)
+        summaries = summaries.filter(cooperative_id__in=ids)
+        assistant_summaries = assistant_summaries.filter(cooperative_id__in=ids)
+    summaries.delete()
+    assistant_summaries.delete()
+    district = "cooperative__village__district_id"
+    _insert_from_select(
+        AssistantVisitSummary,
+        ["assistant_id", "cooperative_id", "district_id", "year", "visits"],
+        visits.filter(assistant__isnull=False)
+        .values("assistant_id", "cooperative_id", district, "year")
+        .annotate(n=Count("id")),
+    )
+    return _insert_from_select(
+        VisitSummary,
+        ["cooperative_id", "district_id", "year", "visits", *KIND_FIELDS],
+        visits.values("cooperative_id", district, "year").annotate(
+            visits=Count("id"), **{kind: Count("id", filter=Q(kind=kind)) for kind in KIND_FIELDS}
+        ),
+    )
+
+
+def followup_place_refresh(*, cooperative_ids=None) -> int:
+    """Copy each follow-up's visit's cooperative and its kecamatan onto the follow-up (of
+    these cooperatives' visits, all if ``None``), in one UPDATE."""
+    visit = CoachingVisit.objects.filter(pk=OuterRef("visit"))
+    followups = FollowUp.objects.all()
+    if cooperative_ids is not None:
+        followups = followups.filter(visit__cooperative_id__in=sorted(set(cooperative_ids)))
+    return followups.update(
+        cooperative=Subquery(visit.values("cooperative")[:1]),
+        district=Subquery(visit.values("cooperative__village__district")[:1]),
+    )
+
+
+@transaction.atomic
+def cooperatives_moved(*, cooperative_ids) -> None:
+    """Cooperatives moved to another village: their visit summaries and follow-ups follow
+    them to its kecamatan."""
+    visit_summary_refresh(cooperative_ids=cooperative_ids)
+    followup_place_refresh(cooperative_ids=cooperative_ids)

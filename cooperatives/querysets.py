@@ -82,6 +82,16 @@ def visible_cooperatives_q(user, *, path: str) -> Q:
     return Q(**{f"{path}__in": Cooperative.objects.visible_to(user).values("pk")})
 
 
+def visible_by_district_q(user, *, cooperative: str = "cooperative", district: str = "district") -> Q:
+    """``visible_cooperatives_q`` for rows that carry their cooperative's kecamatan
+    (``district``; visit summaries, follow-ups): the office roles filter on the kecamatan,
+    without a join through the cooperatives."""
+    if access.has_office_scope(user):
+        code = settings.OFFICE_REGENCY_CODE
+        return Q(**{f"{district}__regency__code": code}) if code else Q()
+    return visible_cooperatives_q(user, path=cooperative)
+
+
 class CooperativeQuerySet(models.QuerySet):
     def in_office(self):
         """The cooperatives of the office's kabupaten (all, if no office code is set)."""
@@ -109,10 +119,11 @@ class CooperativeQuerySet(models.QuerySet):
         unknown)."""
         return self.filter(Q(founded_on__isnull=True) | Q(founded_on__lte=day))
 
-    def with_status_on(self, day: datetime.date, *, today: datetime.date | None = None):
+    def with_status_on(self, day: datetime.date, *, today: datetime.date | None = None, registered_only: bool = True):
         """The status on ``day``: today's over the maintained ``last_rat_year``; a past
         day's over ``rat_year_on``, the latest book year filed up to that day's reference
-        year (late reports count: the RAT was held), for the cooperatives registered then."""
+        year (late reports count: the RAT was held), for the cooperatives registered then
+        (all of them with ``registered_only=False``: the caller filters on ``founded_on``)."""
         today = today or timezone.localdate()
         if day >= today:
             return self.with_status(today=today)
@@ -125,7 +136,8 @@ class CooperativeQuerySet(models.QuerySet):
             .order_by("-book_year")
             .values("book_year")[:1]
         )
-        return self.registered_on(day).annotate(
+        registered = self.registered_on(day) if registered_only else self
+        return registered.annotate(
             rat_year_on=Subquery(latest), status=status_expression(today=day, rules=rules, historical=True)
         )
 

@@ -1,9 +1,11 @@
 from .people import Assignment, BusinessAssistant
 from .planning import CoachingTarget, FinancingProposal, Programme, ProgrammeParticipation
+from .summary import AssistantVisitSummary, VisitSummary
 from .visits import CoachingVisit, FollowUp, VisitAttachment, VisitTopic
 
 __all__ = [
     "Assignment",
+    "AssistantVisitSummary",
     "BusinessAssistant",
     "CoachingTarget",
     "CoachingVisit",
@@ -12,5 +14,6 @@ __all__ = [
     "Programme",
     "ProgrammeParticipation",
     "VisitAttachment",
+    "VisitSummary",
     "VisitTopic",
 ]

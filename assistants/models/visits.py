@@ -154,6 +154,18 @@ class FollowUp(models.Model):
     visit = models.ForeignKey(
         CoachingVisit, on_delete=models.CASCADE, related_name="followups", verbose_name=_("kunjungan")
     )
+    # The visit's cooperative and its kecamatan, kept here so that the dashboard counts a
+    # kecamatan's open follow-ups without joining every visit: ``save`` copies them,
+    # ``signals`` follows a visit moved to another cooperative or a cooperative moved to
+    # another village.
+    cooperative = models.ForeignKey(
+        Cooperative, on_delete=models.CASCADE, related_name="+", blank=True, editable=False,
+        verbose_name=_("koperasi"),
+    )
+    district = models.ForeignKey(
+        "cooperatives.District", on_delete=models.CASCADE, related_name="+", blank=True, editable=False,
+        verbose_name=_("kecamatan"),
+    )
     action = models.CharField(_("tindak lanjut"), max_length=255)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="followups", verbose_name=_("penanggung jawab")
@@ -196,6 +208,11 @@ class FollowUp(models.Model):
 
     def get_absolute_url(self):
         return reverse("assistants:visit_detail", args=[self.visit_id]) + f"#tindak-lanjut-{self.pk}"
+
+    def save(self, *args, **kwargs):
+        cooperative = self.visit.cooperative
+        self.cooperative_id, self.district_id = cooperative.pk, cooperative.village.district_id
+        super().save(*args, **kwargs)
 
     def clean(self):
         if self.status != FollowUpStatus.OPEN and not self.closed_on:

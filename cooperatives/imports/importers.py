@@ -17,6 +17,7 @@ from koperasi_registry.models import ImportJob
 
 from ..models import Cooperative, Kelompok, RatFiling, Village
 from ..services import cooperative_refresh_rat_summary
+from ..signals import cooperatives_moved
 from .cells import is_blank, normalize_village_code, parse_text
 from .sheets import COOPERATIVE_COLUMNS, KELOMPOK, KODE_DESA, KODE_DINAS, NIK, RAT_COLUMNS, TAHUN_BUKU, Column, Sheet, _norm
 
@@ -272,6 +273,10 @@ class CooperativeImporter(Importer):
         for cooperative in plan.update:
             cooperative.updated_at = now  # bulk_update skips auto_now
         return [*plan.update_fields, "updated_at"]
+
+    def after_save(self, plan):
+        if "village" in plan.update_fields:  # bulk_update sends no post_save
+            cooperatives_moved.send(sender=Cooperative, cooperative_ids=[c.pk for c in plan.update])
 
 
 class RatImporter(Importer):

@@ -1,22 +1,25 @@
 """The home page's panels and the kecamatan scorecard, for one ``Period``.
 
-The scorecard is a handful of grouped queries (one row per kecamatan each): cooperatives
-(status on the period's day, RAT compliance for its reference book year, coached and
-assigned-but-unvisited in its year), villages (coverage), visits, follow-ups and health
-assessments. The office panels are the chosen kecamatan's row or the sum of the rows, so a
+The scorecard is a few grouped queries: the cooperatives in one pass (status on the period's
+day, RAT compliance for its reference book year, village coverage: ``_cooperative_groups``),
+villages per kecamatan, the year's visits (``VisitSummary``), assigned cooperatives not
+visited, open follow-ups and health assessments. Visit summaries and follow-ups carry their
+cooperative's kecamatan, so they are counted without a join through the cooperatives. The office panels are the chosen kecamatan's row or the sum of the rows, so a
 panel and the scorecard can never disagree.
 """
 
 import datetime
 
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q, Sum
 
-from assistants.models import CoachingTarget, CoachingVisit, FollowUp
-from assistants.selectors import assigned_unvisited_cooperatives, coached_cooperative_ids
-from cooperatives.choices import Status
+from assistants import conf
+from assistants.models import AssistantVisitSummary, BusinessAssistant, CoachingTarget, FollowUp
+from assistants.models.summary import kinds_total
+from assistants.selectors import assigned_unvisited_cooperatives, year_summaries
+from cooperatives.choices import Lifecycle, Status
 from cooperatives.models import Cooperative, District, HealthAssessment, Village
-from cooperatives.querysets import visible_cooperatives_q
+from cooperatives.querysets import visible_by_district_q, visible_cooperatives_q
 from cooperatives.selectors import village_flags
 from cooperatives.status import DUE_COMPLIANCE, Compliance
 
@@ -73,26 +76,82 @@ def status_summary(*, user, period: Period | None = None, district=None, today=N
 RAT_KEYS = {Compliance.ON_TIME: "rat_on_time", Compliance.LATE: "rat_late", Compliance.NOT_FILED: "rat_not_filed"}
 
 
-def _cooperatives_by_district(user, period: Period) -> dict:
-    """Status and RAT compliance counts per kecamatan, in one query grouped by kecamatan,
-    status and compliance (at most 14 x 6 x 4 rows): each cooperative's status and
-    compliance are computed once, where a ``COUNT ... FILTER`` per figure would compute
-    them (and a past day's filing subquery) once per figure."""
-    grouped = (
+def _cooperative_groups(user, period: Period):
+    """The office's cooperatives in one pass, grouped by village, status on the period's
+    day, RAT compliance for its reference book year, whether registered that day and
+    whether a running Merah Putih then: a few thousand groups, each cooperative's status and
+    compliance computed once."""
+    registered = Q(founded_on__isnull=True) | Q(founded_on__lte=period.day)
+    running = Q(lifecycle=Lifecycle.BERJALAN) | Q(dissolution_decree_date__gt=period.day)  # status.lifecycle_on
+    return (
         Cooperative.objects.visible_to(user)
-        .with_status_on(period.day, today=period.today)
+        .with_status_on(period.day, today=period.today, registered_only=False)
         .with_rat_compliance(book_year=period.book_year)
+        .annotate(
+            registered=ExpressionWrapper(registered, output_field=BooleanField()),
+            merah_putih_running=ExpressionWrapper(Q(is_merah_putih=True) & running, output_field=BooleanField()),
+        )
         .order_by()
-        .values("village__district", "status", "rat_compliance")
+        .values("village", "village__district", "status", "rat_compliance", "registered", "merah_putih_running")
         .annotate(n=Count("id"))
     )
-    counts: dict = {}
-    for row in grouped:  # aggregated rows, not cooperatives
-        district = counts.setdefault(row["village__district"], {})
-        for key in ("registered", row["status"], RAT_KEYS.get(row["rat_compliance"]), "rat_due" if row["rat_compliance"] in DUE_COMPLIANCE else None):
-            if key:
-                district[key] = district.get(key, 0) + row["n"]
+
+
+def _add(counts: dict, key: str | None, n: int) -> None:
+    if key:
+        counts[key] = counts.get(key, 0) + n
+
+
+def _by_district_from_groups(groups, *, period: Period, villages: dict) -> dict:
+    """Per-kecamatan figures from the cooperative groups (aggregated rows, not
+    cooperatives), as the lists they link to count them:
+
+    - statuses and RAT compliance: the cooperatives registered on the period's day (today:
+      every cooperative, as ``with_status_on`` reads it);
+    - villages without an Aktif cooperative / without a running Merah Putih one
+      (``cooperatives.selectors.village_flags``), out of ``villages`` (kecamatan: count).
+    """
+    counts: dict = {pk: {"villages": n} for pk, n in villages.items()}
+    active_villages: dict = {}
+    merah_putih_villages: dict = {}
+    for group in groups:
+        district = counts.setdefault(group["village__district"], {})
+        if group["registered"] or period.day >= period.today:
+            n = group["n"]
+            _add(district, "registered", n)
+            _add(district, group["status"], n)
+            _add(district, RAT_KEYS.get(group["rat_compliance"]), n)
+            _add(district, "rat_due" if group["rat_compliance"] in DUE_COMPLIANCE else None, n)
+            if group["status"] == Status.AKTIF:
+                active_villages.setdefault(group["village__district"], set()).add(group["village"])
+        if group["registered"] and group["merah_putih_running"]:
+            merah_putih_villages.setdefault(group["village__district"], set()).add(group["village"])
+    for pk, district in counts.items():
+        district["without_active"] = district.get("villages", 0) - len(active_villages.get(pk, ()))
+        district["without_merah_putih"] = district.get("villages", 0) - len(merah_putih_villages.get(pk, ()))
     return counts
+
+
+def _visits_by_district(user, period: Period) -> dict:
+    """Visits, cooperatives visited and coached in the period's year per kecamatan, from
+    ``VisitSummary`` alone (one row per cooperative and year, carrying its kecamatan)."""
+    coaching = kinds_total(conf.coached_visit_kinds())
+    return _by_district(
+        year_summaries(user=user, year=period.year).alias(coaching=coaching),
+        "district",
+        {
+            "visits": Sum("visits"),
+            "visited": Count("id"),
+            "coached": Count("id", filter=Q(coaching__gte=max(conf.coached_min_visits(), 1))),
+        },
+    )
+
+
+def _assigned_unvisited_by_district(user, period: Period) -> dict:
+    unvisited = assigned_unvisited_cooperatives(user=user, year=period.year)
+    if period.day < period.today:
+        unvisited = unvisited.registered_on(period.day)  # as assistants.selectors.coverage_filter
+    return _by_district(unvisited, "village__district", {"assigned_unvisited": Count("id")})
 
 
 def _village_flags(period: Period) -> dict:
@@ -108,7 +167,8 @@ def _coverage_counts() -> dict:
 
 
 def village_coverage(*, period: Period | None = None, district=None, today=None) -> dict:
-    """Villages of the office without an active cooperative, and without a Merah Putih one."""
+    """Villages of the office without an active cooperative, and without a Merah Putih one,
+    counted village by village (``village_flags``): the scorecard's cross-check."""
     period = _period(period, today, district)
     villages = Village.objects.in_regency(settings.OFFICE_REGENCY_CODE)
     if period.district is not None:
@@ -130,35 +190,22 @@ COUNT_KEYS = (
 
 def district_scorecard(*, user, period: Period | None = None, today=None) -> dict:
     """One row per kecamatan of the office and their total: every figure of the home page.
-    Eight queries whatever the number of cooperatives, villages or visits."""
+    Seven queries whatever the number of cooperatives, villages or visits."""
     period = _period(period, today, None)
     districts = list(District.objects.in_regency(settings.OFFICE_REGENCY_CODE).order_by("name"))
-    registered = Cooperative.objects.registered_on(period.day)
+    villages = dict(
+        Village.objects.filter(district__in=[d.pk for d in districts])
+        .order_by()
+        .values_list("district")
+        .annotate(n=Count("id"))
+    )
     parts = [
-        _cooperatives_by_district(user, period),
+        _by_district_from_groups(_cooperative_groups(user, period), period=period, villages=villages),
+        _visits_by_district(user, period),
+        _assigned_unvisited_by_district(user, period),
         _by_district(
-            registered.visible_to(user).filter(pk__in=coached_cooperative_ids(user=user, year=period.year)),
-            "village__district",
-            {"coached": Count("id")},
-        ),
-        _by_district(
-            assigned_unvisited_cooperatives(user=user, start=period.start, end=period.end).registered_on(period.day),
-            "village__district",
-            {"assigned_unvisited": Count("id")},
-        ),
-        _by_district(
-            Village.objects.filter(district__in=[d.pk for d in districts]).annotate(**_village_flags(period)),
+            FollowUp.objects.filter(visible_by_district_q(user)).open(),
             "district",
-            _coverage_counts(),
-        ),
-        _by_district(
-            CoachingVisit.objects.visible_to(user).filter(visit_date__range=(period.start, period.end)),
-            "cooperative__village__district",
-            {"visits": Count("id"), "visited": Count("cooperative", distinct=True)},
-        ),
-        _by_district(
-            FollowUp.objects.visible_to(user).open(),
-            "visit__cooperative__village__district",
             {
                 "followups_open": Count("id"),
                 "followups_overdue": Count("id", filter=Q(due_date__lt=period.today)),
@@ -203,18 +250,22 @@ def health_categories(*, user, period: Period) -> list[dict]:
 
 
 def visits_by_assistant(*, user, period: Period, limit: int = 20) -> list[dict]:
-    """Visits and cooperatives visited in the period's year per assistant, most first."""
-    visits = CoachingVisit.objects.visible_to(user).filter(
-        visit_date__range=(period.start, period.end), assistant__isnull=False
-    )
+    """Visits and cooperatives visited in the period's year per assistant, most first: two
+    queries, the figures grouped by assistant only (``AssistantVisitSummary``, one row per
+    assistant and cooperative), then the names of the ``limit`` shown."""
+    summaries = AssistantVisitSummary.objects.filter(visible_by_district_q(user), year=period.year)
     if period.district is not None:
-        visits = visits.filter(cooperative__village__district=period.district)
-    return list(
-        visits.order_by()
-        .values("assistant", "assistant__user__first_name", "assistant__user__last_name", "assistant__user__username")
-        .annotate(visits=Count("id"), visited=Count("cooperative", distinct=True))
-        .order_by("-visits", "assistant__user__first_name", "assistant")[:limit]
+        summaries = summaries.filter(district=period.district)
+    rows = list(
+        summaries.order_by()
+        .values("assistant")
+        .annotate(visits=Sum("visits"), visited=Count("id"))
+        .order_by("-visits", "assistant")[:limit]
     )
+    names = BusinessAssistant.objects.select_related("user").in_bulk([row["assistant"] for row in rows])
+    for row in rows:
+        row["name"] = names[row["assistant"]].user.get_full_name() or names[row["assistant"]].user.username
+    return rows
 
 
 def coaching_target(*, period: Period) -> CoachingTarget | None:

@@ -355,7 +355,7 @@ class Command(BaseCommand):
         rng, today = self.rng, self.today
         pairs = list(
             Assignment.objects.filter(cooperative__office_code__startswith=CODE_PREFIX).values_list(
-                "cooperative_id", "assistant_id", "assistant__user_id"
+                "cooperative_id", "assistant_id", "assistant__user_id", "cooperative__village__district_id"
             )
         )
         if not pairs:
@@ -366,7 +366,7 @@ class Command(BaseCommand):
             size = min(self.batch, total - start)
             visits, owners = [], []
             for _ in range(size):
-                cooperative_id, assistant_id, user_id = pairs[rng.randrange(len(pairs))]
+                cooperative_id, assistant_id, user_id, district_id = pairs[rng.randrange(len(pairs))]
                 visits.append(
                     CoachingVisit(
                         cooperative_id=cooperative_id,
@@ -379,7 +379,7 @@ class Command(BaseCommand):
                         created_by_id=user_id,
                     )
                 )
-                owners.append(user_id)
+                owners.append((user_id, district_id))
             created = CoachingVisit.objects.bulk_create(visits, batch_size=self.batch)
             if topic_ids:
                 Through = CoachingVisit.topics.through
@@ -391,13 +391,15 @@ class Command(BaseCommand):
                     batch_size=self.batch,
                 )
             followups = []
-            for visit, owner in zip(created, owners, strict=True):
+            for visit, (owner, district_id) in zip(created, owners, strict=True):
                 if rng.random() < 0.3:
                     due = visit.visit_date + datetime.timedelta(days=30)
                     done = due < today - datetime.timedelta(days=60) and rng.random() < 0.7
                     followups.append(
                         FollowUp(
                             visit_id=visit.pk,
+                            cooperative_id=visit.cooperative_id,
+                            district_id=district_id,
                             action=rng.choice(FOLLOW_UPS),
                             owner_id=owner,
                             due_date=due,
@@ -409,4 +411,8 @@ class Command(BaseCommand):
             visits_done += len(created)
             followups_done += len(followups)
             self.progress("kunjungan", visits_done, total)
+        # Bulk inserts send no signals: summarise the visits as the app would have.
+        from assistants.services import visit_summary_refresh
+
+        visit_summary_refresh()
         return {"kunjungan": visits_done, "tindak lanjut": followups_done}
