@@ -27,4 +27,11 @@ class Migration(migrations.Migration):
                 to="cooperatives.district", verbose_name="kecamatan",
             ),
         ),
+        migrations.AddIndex(
+            model_name="followup",
+            index=models.Index(
+                condition=models.Q(("status", "terbuka")), fields=["district", "due_date"],
+                name="followup_open_district_idx",
+            ),
+        ),
     ]

@@ -193,6 +193,10 @@ class FollowUp(models.Model):
         verbose_name_plural = _("tindak lanjut")
         indexes = [
             models.Index(fields=["status", "due_date"], name="followup_status_due_idx"),
+            # The dashboard's open and overdue follow-ups per kecamatan: an index-only scan.
+            models.Index(
+                fields=["district", "due_date"], condition=Q(status=FollowUpStatus.OPEN), name="followup_open_district_idx"
+            ),
             models.Index(fields=["due_date", "id"], name="followup_due_idx"),
         ]
         constraints = [

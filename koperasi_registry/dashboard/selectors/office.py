@@ -206,9 +206,9 @@ def district_scorecard(*, user, period: Period | None = None, today=None) -> dic
         _by_district(
             FollowUp.objects.filter(visible_by_district_q(user)).open(),
             "district",
-            {
-                "followups_open": Count("id"),
-                "followups_overdue": Count("id", filter=Q(due_date__lt=period.today)),
+            {  # COUNT(*): an index-only scan of the open follow-ups' (district, due_date) index
+                "followups_open": Count("*"),
+                "followups_overdue": Count("due_date", filter=Q(due_date__lt=period.today)),
             },
         ),
         _by_district(
