@@ -4,7 +4,7 @@ import datetime
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Case, Count, Exists, FilteredRelation, OuterRef, Q, Value, When
+from django.db.models import Case, Count, FilteredRelation, OuterRef, Q, Subquery, Value, When
 from django.utils import timezone
 
 from koperasi_registry import access
@@ -18,24 +18,13 @@ def status_expression(
 ):
     """``cooperative_status`` as a SQL ``CASE`` over maintained columns (no subquery).
 
-    ``historical``: the status on a past ``today``, from the filings instead of
-    ``last_rat_year``, with ``status.lifecycle_on`` (a decree dated later did not count
-    yet). The last book year filed up to that day's newest reference year (late reports
-    count: the RAT was held) is at least ``y`` exactly when a filing's book year lies
-    between ``y`` and that newest year: an ``EXISTS``, which PostgreSQL hashes once for
-    all the cooperatives, where a per-row "latest filing" subquery ran once a row."""
+    ``historical``: the status on a past ``today``, over the ``rat_year_on`` annotation
+    that ``CooperativeQuerySet.with_status`` adds, with ``status.lifecycle_on`` (a decree
+    dated later did not count yet)."""
     rules = rules or StatusRules.from_settings()
     today = today or timezone.localdate()
+    last = "rat_year_on" if historical else "last_rat_year"
     decreed = Q(dissolution_decree_date__isnull=True) | Q(dissolution_decree_date__lte=today) if historical else Q()
-    newest = max(rules.reference_year(today=today, bentuk=bentuk) for bentuk in Bentuk.values)
-
-    def filed_since(year: int) -> Q:
-        if not historical:
-            return Q(last_rat_year__gte=year)
-        from .models import RatFiling
-
-        return Q(Exists(RatFiling.objects.filter(cooperative=OuterRef("pk"), book_year__range=(year, newest))))
-
     whens = [
         When(Q(lifecycle=Lifecycle.DIBUBARKAN) & decreed, then=Value(Status.DIBUBARKAN)),
         When(Q(lifecycle=Lifecycle.PEMBUBARAN) & decreed, then=Value(Status.PEMBUBARAN)),
@@ -44,9 +33,9 @@ def status_expression(
         ref = rules.reference_year(today=today, bentuk=bentuk)
         is_bentuk = Q(bentuk=bentuk)
         whens += [
-            When(is_bentuk & filed_since(ref), then=Value(Status.AKTIF)),
+            When(is_bentuk & Q(**{f"{last}__gte": ref}), then=Value(Status.AKTIF)),
             When(is_bentuk & Q(founded_on__gt=datetime.date(ref, 1, 1)), then=Value(Status.BARU)),
-            When(is_bentuk & filed_since(ref - rules.window + 1), then=Value(Status.KURANG_AKTIF)),
+            When(is_bentuk & Q(**{f"{last}__gt": ref - rules.window}), then=Value(Status.KURANG_AKTIF)),
         ]
     return Case(*whens, default=Value(Status.TIDAK_AKTIF), output_field=models.CharField())
 
@@ -132,14 +121,25 @@ class CooperativeQuerySet(models.QuerySet):
 
     def with_status_on(self, day: datetime.date, *, today: datetime.date | None = None, registered_only: bool = True):
         """The status on ``day``: today's over the maintained ``last_rat_year``; a past
-        day's from the filings up to that day's reference year (late reports count: the RAT
-        was held; ``status_expression``), for the cooperatives registered then (all of them
-        with ``registered_only=False``: the caller filters on ``founded_on``)."""
+        day's over ``rat_year_on``, the latest book year filed up to that day's reference
+        year (late reports count: the RAT was held), for the cooperatives registered then
+        (all of them with ``registered_only=False``: the caller filters on ``founded_on``)."""
         today = today or timezone.localdate()
         if day >= today:
             return self.with_status(today=today)
+        from .models import RatFiling
+
+        rules = StatusRules.from_settings()
+        newest = max(rules.reference_year(today=day, bentuk=bentuk) for bentuk in Bentuk.values)
+        latest = (
+            RatFiling.objects.filter(cooperative=OuterRef("pk"), book_year__lte=newest)
+            .order_by("-book_year")
+            .values("book_year")[:1]
+        )
         registered = self.registered_on(day) if registered_only else self
-        return registered.annotate(status=status_expression(today=day, historical=True))
+        return registered.annotate(
+            rat_year_on=Subquery(latest), status=status_expression(today=day, rules=rules, historical=True)
+        )
 
     def with_rat_compliance(self, *, book_year: int, rules: StatusRules | None = None):
         """Annotate ``rat_compliance`` (a ``status.Compliance`` value) for one book year,
