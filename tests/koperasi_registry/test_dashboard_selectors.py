@@ -129,6 +129,8 @@ def test_health_categories_of_the_year(office, staf):
 def test_visits_by_assistant(office, staf):
     rows = selectors.visits_by_assistant(user=staf, period=period())
     assert [(row["assistant"], row["visits"], row["visited"]) for row in rows] == [(office["x"].pk, 2, 1)]
+    user = office["x"].user
+    assert rows[0]["name"] == (user.get_full_name() or user.username)
     assert selectors.visits_by_assistant(user=staf, period=period(district=office["tempunak"])) == []
 
 
