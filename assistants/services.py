@@ -15,6 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps
 from simple_history.utils import bulk_create_with_history
 
+from cooperatives.models import Cooperative
+
 from . import conf, rules
 from .choices import AttachmentKind, FollowUpStatus
 from .models import (
@@ -206,21 +208,43 @@ def _insert_from_select(model, columns: list[str], select) -> int:
         return cursor.rowcount
 
 
+SUMMARY_CHUNK = 1000  # cooperatives per statement: SQLite allows 32,766 parameters in some builds
+
+
+def _chunks(ids, size=SUMMARY_CHUNK):
+    ids = sorted({pk for pk in ids if pk is not None})
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
+
+
 @transaction.atomic
 def visit_summary_refresh(*, cooperative_ids=None) -> int:
     """Rewrite the ``VisitSummary`` and ``AssistantVisitSummary`` rows of these
-    cooperatives (all if ``None``) from their visits: two DELETEs and two ``INSERT ...
-    SELECT`` grouped by year, whatever the number of visits. Returns the number of
-    cooperative-year rows written."""
-    visits = CoachingVisit.objects.order_by().annotate(year=ExtractYear("visit_date"))
-    summaries, assistant_summaries = VisitSummary.objects.all(), AssistantVisitSummary.objects.all()
-    if cooperative_ids is not None:
-        ids = sorted({pk for pk in cooperative_ids if pk is not None})
-        visits = visits.filter(cooperative_id__in=ids)
-        summaries = summaries.filter(cooperative_id__in=ids)
-        assistant_summaries = assistant_summaries.filter(cooperative_id__in=ids)
+    cooperatives (all if ``None``) from their visits: per thousand cooperatives, two DELETEs
+    and two ``INSERT ... SELECT`` grouped by year, whatever the number of visits. Returns
+    the number of cooperative-year rows written.
+
+    The cooperatives' rows are locked first (``SELECT ... FOR UPDATE``, in id order):
+    two visits logged at once to one cooperative refresh one after the other, where two
+    interleaved delete-then-insert would collide on the unique (cooperative, year)."""
+    if cooperative_ids is None:
+        list(Cooperative.objects.select_for_update().order_by("pk").values_list("pk", flat=True))
+        return _summarise(CoachingVisit.objects.all(), VisitSummary.objects.all(), AssistantVisitSummary.objects.all())
+    written = 0
+    for ids in _chunks(cooperative_ids):
+        list(Cooperative.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk", flat=True))
+        written += _summarise(
+            CoachingVisit.objects.filter(cooperative_id__in=ids),
+            VisitSummary.objects.filter(cooperative_id__in=ids),
+            AssistantVisitSummary.objects.filter(cooperative_id__in=ids),
+        )
+    return written
+
+
+def _summarise(visits, summaries, assistant_summaries) -> int:
     summaries.delete()
     assistant_summaries.delete()
+    visits = visits.order_by().annotate(year=ExtractYear("visit_date"))
     district = "cooperative__village__district_id"
     _insert_from_select(
         AssistantVisitSummary,
@@ -240,14 +264,16 @@ def visit_summary_refresh(*, cooperative_ids=None) -> int:
 
 def followup_place_refresh(*, cooperative_ids=None) -> int:
     """Copy each follow-up's visit's cooperative and its kecamatan onto the follow-up (of
-    these cooperatives' visits, all if ``None``), in one UPDATE."""
+    these cooperatives' visits, all if ``None``): one UPDATE per thousand cooperatives."""
     visit = CoachingVisit.objects.filter(pk=OuterRef("visit"))
-    followups = FollowUp.objects.all()
-    if cooperative_ids is not None:
-        followups = followups.filter(visit__cooperative_id__in=sorted(set(cooperative_ids)))
-    return followups.update(
-        cooperative=Subquery(visit.values("cooperative")[:1]),
-        district=Subquery(visit.values("cooperative__village__district")[:1]),
+    place = {
+        "cooperative": Subquery(visit.values("cooperative")[:1]),
+        "district": Subquery(visit.values("cooperative__village__district")[:1]),
+    }
+    if cooperative_ids is None:
+        return FollowUp.objects.update(**place)
+    return sum(
+        FollowUp.objects.filter(visit__cooperative_id__in=ids).update(**place) for ids in _chunks(cooperative_ids)
     )
 
 

@@ -103,6 +103,12 @@ class CooperativeFormMixin(PermissionRequiredMixin, SuccessMessageMixin):
     template_name = "cooperatives/cooperative_form.html"
     raise_exception = True  # signed-in users without the permission get 403
 
+    def form_valid(self, form):
+        # One transaction with what follows the save (a move takes the cooperative's visit
+        # summaries and follow-ups to its new kecamatan: ``assistants.signals``).
+        with transaction.atomic():
+            return super().form_valid(form)
+
 
 class CooperativeCreateView(CooperativeFormMixin, CreateView):
     permission_required = "cooperatives.add_cooperative"

@@ -18,19 +18,30 @@ from tests.factories import CooperativeFactory
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("sintang")]
 
 
-def counted_from_visits() -> tuple[set, set]:
-    """(cooperative, year, visits, per kind...) and (assistant, cooperative, year, visits),
-    counted from the visits."""
+def counted_from_visits() -> tuple[set, set, set]:
+    """What the stored rows must hold, counted from the visits and their cooperatives:
+    (cooperative, kecamatan, year, visits, per kind...), (assistant, cooperative,
+    kecamatan, year, visits) and each follow-up's (id, cooperative, kecamatan)."""
+    district = "cooperative__village__district_id"
     visits = CoachingVisit.objects.order_by().annotate(year=ExtractYear("visit_date"))
-    by_cooperative = visits.values_list("cooperative_id", "year").annotate(
+    by_cooperative = visits.values_list("cooperative_id", district, "year").annotate(
         n=Count("id"), **{kind: Count("id", filter=Q(kind=kind)) for kind in KIND_FIELDS}
     )
     by_assistant = (
         visits.filter(assistant__isnull=False)
-        .values_list("assistant_id", "cooperative_id", "year")
+        .values_list("assistant_id", "cooperative_id", district, "year")
         .annotate(n=Count("id"))
     )
-    return set(by_cooperative), set(by_assistant)
+    followups = FollowUp.objects.values_list("id", "visit__cooperative_id", f"visit__{district}")
+    return set(by_cooperative), set(by_assistant), set(followups)
+
+
+def stored() -> tuple[set, set, set]:
+    return (
+        set(VisitSummary.objects.values_list("cooperative_id", "district_id", "year", "visits", *KIND_FIELDS)),
+        set(AssistantVisitSummary.objects.values_list("assistant_id", "cooperative_id", "district_id", "year", "visits")),
+        set(FollowUp.objects.values_list("id", "cooperative_id", "district_id")),
+    )
 
 
 def summarised() -> set[tuple]:
@@ -42,7 +53,7 @@ def by_assistant() -> set[tuple]:
 
 
 def assert_in_step():
-    assert (summarised(), by_assistant()) == counted_from_visits()
+    assert stored() == counted_from_visits()
 
 
 def test_one_column_per_visit_kind():
@@ -72,7 +83,8 @@ def test_rows_by_cooperative_and_year_with_kinds_and_by_assistant():
 
 
 def test_edits_moves_and_deletes_keep_it_equal_to_the_visits():
-    a, b = CooperativeFactory(), CooperativeFactory()
+    here, there = two_villages_in_two_kecamatan()
+    a, b = CooperativeFactory(village=here), CooperativeFactory(village=there)
     rina, budi = BusinessAssistantFactory(), BusinessAssistantFactory()
     visit = CoachingVisitFactory(cooperative=a, assistant=rina, visit_date=datetime.date(2026, 4, 1))
     other = CoachingVisitFactory(cooperative=a, assistant=rina, visit_date=datetime.date(2026, 5, 1))
@@ -90,11 +102,13 @@ def test_edits_moves_and_deletes_keep_it_equal_to_the_visits():
     assert (a.pk, 2024, 1, 0, 1, 0, 0, 0) in summarised()
     assert_in_step()
 
-    visit.cooperative = b  # moved to another cooperative: both are rewritten, the follow-up moves
+    visit.cooperative = b  # moved to another cooperative and kecamatan: both are rewritten
     visit.save()
     assert summarised() == {(a.pk, 2026, 1, 1, 0, 0, 0, 0), (b.pk, 2024, 1, 0, 1, 0, 0, 0)}
     assert by_assistant() == {(rina.pk, a.pk, 2026, 1), (budi.pk, b.pk, 2024, 1)}
-    assert FollowUp.objects.get(pk=followup.pk).cooperative_id == b.pk
+    moved = FollowUp.objects.get(pk=followup.pk)
+    assert (moved.cooperative_id, moved.district_id) == (b.pk, there.district_id)
+    assert_in_step()
 
     other.delete()
     assert summarised() == {(b.pk, 2024, 1, 0, 1, 0, 0, 0)}
@@ -108,13 +122,23 @@ def test_visit_log_service_updates_the_summary(django_user_model):
     from assistants.services import visit_log
 
     cooperative = CooperativeFactory()
+    assistant = BusinessAssistantFactory()
     user = django_user_model.objects.create_user("petugas")
     visit_log(
         user=user,
         submission_id=uuid.uuid4(),
-        fields={"cooperative": cooperative, "visit_date": datetime.date(2026, 6, 1), "kind": "monev", "findings": "x"},
+        fields={
+            "cooperative": cooperative, "assistant": assistant, "visit_date": datetime.date(2026, 6, 1),
+            "kind": "monev", "findings": "x",
+        },
+        new_followups=[{"action": "Susun laporan", "owner": user, "due_date": datetime.date(2026, 7, 1)}],
     )
     assert summarised() == {(cooperative.pk, 2026, 1, 0, 0, 1, 0, 0)}
+    assert by_assistant() == {(assistant.pk, cooperative.pk, 2026, 1)}
+    assert FollowUp.objects.values_list("cooperative_id", "district_id").get() == (
+        cooperative.pk, cooperative.village.district_id,
+    )
+    assert_in_step()
 
 
 def test_refresh_and_rebuild_command_repair_bulk_inserts():
@@ -125,6 +149,7 @@ def test_refresh_and_rebuild_command_repair_bulk_inserts():
         for m in (1, 2)
     )
     assert summarised() == set()
+    assert visit_summary_refresh(cooperative_ids=[]) == visit_summary_refresh(cooperative_ids=[None]) == 0
     assert visit_summary_refresh(cooperative_ids=[cooperatives[0].pk]) == 1
     assert summarised() == {(cooperatives[0].pk, 2026, 2, 2, 0, 0, 0, 0)}
 
@@ -196,6 +221,7 @@ def test_a_spreadsheet_import_moving_cooperatives_takes_their_rows_along(tmp_pat
     cooperative.refresh_from_db()
     assert cooperative.village_id == there.pk
     assert districts_of_rows(cooperative) == {there.district_id}
+    assert_in_step()
 
 
 def test_rebuild_repairs_follow_ups_kecamatan_too():
@@ -207,6 +233,56 @@ def test_rebuild_repairs_follow_ups_kecamatan_too():
     FollowUp.objects.filter(pk=followup.pk).update(district=there.district)  # out of step
     assert followup_place_refresh(cooperative_ids=[cooperative.pk]) == 1
     assert districts_of_rows(cooperative) == {here.district_id}
-    FollowUp.objects.filter(pk=followup.pk).update(district=there.district)
+    other = CooperativeFactory(village=there)
+    FollowUp.objects.filter(pk=followup.pk).update(district=there.district, cooperative=other)
     call_command("rebuild_visit_summary", verbosity=0)
     assert districts_of_rows(cooperative) == {here.district_id}
+    assert_in_step()
+
+
+def test_a_cooperative_moved_in_its_edit_form_takes_its_rows_along(client_as, staf):
+    from django.urls import reverse
+
+    from tests.cooperatives.test_registry_forms import cooperative_data
+
+    here, there = two_villages_in_two_kecamatan()
+    cooperative = CooperativeFactory(village=here)
+    FollowUpFactory(visit=CoachingVisitFactory(cooperative=cooperative, assistant=BusinessAssistantFactory()))
+    data = cooperative_data(there, name=cooperative.name, nik="", office_code="")
+    response = client_as(staf).post(reverse("cooperatives:cooperative_edit", args=[cooperative.pk]), data)
+    assert response.status_code == 302
+    assert districts_of_rows(cooperative) == {there.district_id}
+    assert_in_step()
+
+
+def test_after_a_move_the_scorecard_still_equals_the_visits_and_follow_ups_per_kecamatan(staf):
+    """The figures read from the stored rows, against the same figures counted from the
+    visits and follow-ups through their cooperatives (what the lists filter on)."""
+    from koperasi_registry.dashboard.period import Period
+    from koperasi_registry.dashboard.selectors import district_scorecard
+
+    here, there = two_villages_in_two_kecamatan()
+    cooperatives = [CooperativeFactory(village=here) for _ in range(3)]
+    rina = BusinessAssistantFactory()
+    for number, cooperative in enumerate(cooperatives):
+        for month in range(1, number + 3):
+            visit = CoachingVisitFactory(cooperative=cooperative, assistant=rina, visit_date=datetime.date(2026, month, 2))
+            FollowUpFactory(visit=visit, due_date=datetime.date(2026, month, 20))
+    cooperatives[1].village = there
+    cooperatives[1].save()
+
+    today = datetime.date(2026, 11, 29)
+    rows = district_scorecard(user=staf, period=Period(year=2026, today=today, district=None))["rows"]
+    for row in rows:
+        district = row["district"]
+        visits = CoachingVisit.objects.filter(cooperative__village__district=district, visit_date__year=2026)
+        followups = FollowUp.objects.open().filter(visit__cooperative__village__district=district)
+        assert (row["visits"], row["visited"], row["followups_open"], row["followups_overdue"]) == (
+            visits.count(),
+            visits.values("cooperative").distinct().count(),
+            followups.count(),
+            followups.filter(due_date__lt=today).count(),
+        ), district.name
+    assert {row["district"].pk: row["visits"] for row in rows if row["visits"]} == {
+        here.district_id: 2 + 4, there.district_id: 3,
+    }
