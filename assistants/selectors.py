@@ -187,7 +187,7 @@ def followup_summary(*, followups, today: datetime.date | None = None):
 
 def year_summaries(*, user, year: int):
     """The ``VisitSummary`` rows of ``year`` for the cooperatives ``user`` may see: one per
-    cooperative and assistant, where the year's visits are many per cooperative."""
+    cooperative, where the year's visits are many per cooperative."""
     return VisitSummary.objects.filter(visible_by_district_q(user), year=year)
 
 
@@ -224,19 +224,14 @@ def visited_cooperative_ids(*, user, year: int):
     return year_summaries(user=user, year=year).order_by().values("cooperative")
 
 
-def assigned_in_year(year: int):
-    """The assignments of the outer cooperative row overlapping ``year``: for ``Exists``."""
-    start, end = _year_bounds(year)
-    return Assignment.objects.filter(
-        Q(end_date__isnull=True) | Q(end_date__gte=start), cooperative=OuterRef("pk"), start_date__lte=end
-    )
-
-
 def assigned_unvisited_cooperatives(*, user, year: int):
     """Visible cooperatives that had an assistant during ``year`` but no visit in it
     ("didampingi, belum dikunjungi"). ``EXISTS``/``NOT EXISTS``, so PostgreSQL plans a
     hash semi- and anti-join (a ``NOT IN`` rescans its subquery per row)."""
-    assigned = assigned_in_year(year)
+    start, end = _year_bounds(year)
+    assigned = Assignment.objects.filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=start), cooperative=OuterRef("pk"), start_date__lte=end
+    )
     visited = VisitSummary.objects.filter(cooperative=OuterRef("pk"), year=year)
     return Cooperative.objects.visible_to(user).filter(Exists(assigned)).exclude(Exists(visited))
 

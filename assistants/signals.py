@@ -15,8 +15,8 @@ from django.dispatch import receiver
 from cooperatives.models import Cooperative
 from cooperatives.signals import cooperatives_moved as cooperatives_moved_signal
 
-from .models import CoachingVisit, FollowUp
-from .services import cooperatives_moved, visit_summary_refresh
+from .models import CoachingVisit
+from .services import cooperatives_moved, followup_place_refresh, visit_summary_refresh
 
 
 def _previous(sender, instance, field: str):
@@ -35,9 +35,7 @@ def refresh_after_save(sender, instance, **kwargs):
     previous = getattr(instance, "_summary_previous_cooperative_id", None)
     visit_summary_refresh(cooperative_ids={instance.cooperative_id, previous})
     if previous is not None and previous != instance.cooperative_id:
-        FollowUp.objects.filter(visit=instance).update(
-            cooperative_id=instance.cooperative_id, district_id=instance.cooperative.village.district_id
-        )
+        followup_place_refresh(cooperative_ids=[instance.cooperative_id])
 
 
 @receiver(post_delete, sender=CoachingVisit, dispatch_uid="visit_summary_after_delete")

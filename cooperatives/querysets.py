@@ -82,14 +82,14 @@ def visible_cooperatives_q(user, *, path: str) -> Q:
     return Q(**{f"{path}__in": Cooperative.objects.visible_to(user).values("pk")})
 
 
-def visible_by_district_q(user, *, cooperative: str = "cooperative", district: str = "district") -> Q:
-    """``visible_cooperatives_q`` for rows that carry their cooperative's kecamatan
+def visible_by_district_q(user) -> Q:
+    """``visible_cooperatives_q`` for rows that carry their ``cooperative`` and its kecamatan
     (``district``; visit summaries, follow-ups): the office roles filter on the kecamatan,
     without a join through the cooperatives."""
     if access.has_office_scope(user):
         code = settings.OFFICE_REGENCY_CODE
-        return Q(**{f"{district}__regency__code": code}) if code else Q()
-    return visible_cooperatives_q(user, path=cooperative)
+        return Q(district__regency__code=code) if code else Q()
+    return visible_cooperatives_q(user, path="cooperative")
 
 
 class CooperativeQuerySet(models.QuerySet):

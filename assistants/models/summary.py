@@ -77,13 +77,12 @@ class AssistantVisitSummary(models.Model):
 KIND_FIELDS = tuple(VisitKind.values)  # the summary's per-kind columns, by the kinds' values
 
 
-def kinds_total(kinds, *, prefix: str = "") -> F:
-    """The summary's visits of ``kinds`` as one SQL expression (``pembinaan + monev``),
-    through ``prefix`` (a relation to ``VisitSummary``, e.g. ``"year_visits__"``)."""
+def kinds_total(kinds) -> F:
+    """The summary's visits of ``kinds`` as one SQL expression (``pembinaan + monev``)."""
     unknown = set(kinds) - set(KIND_FIELDS)
     if unknown:
         raise ValueError(f"unknown visit kinds {sorted(unknown)}")
-    fields = [F(f"{prefix}{kind}") for kind in KIND_FIELDS if kind in set(kinds)]
+    fields = [F(kind) for kind in KIND_FIELDS if kind in set(kinds)]
     if not fields:
         return models.Value(0)
     total = fields[0]
