@@ -1,6 +1,8 @@
 """Settings for the test suite: the same database choice (``DATABASE_URL``), fast
 hashing, no static manifest."""
 
+from pathlib import Path
+
 from .base import *  # noqa: F401,F403
 from .base import STORAGES
 
@@ -20,4 +22,6 @@ WHITENOISE_USE_FINDERS = True
 # a second thread with "database table is locked" at once; a file makes it wait for the
 # lock, as production SQLite does (the import worker thread and the live server need it).
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}  # noqa: F405
+    # Named after the database, so two suites (two DATABASE_URLs) can run side by side.
+    _stem = Path(DATABASES["default"]["NAME"]).stem  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{_stem}.sqlite3")}  # noqa: F405
