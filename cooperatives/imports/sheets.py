@@ -50,6 +50,9 @@ KODE_DINAS = "Kode dinas"
 KODE_DESA = "Kode desa (Kemendagri)"
 KELOMPOK = "Kelompok"
 TAHUN_BUKU = "Tahun buku"
+KECAMATAN = "Kecamatan"
+DESA = "Desa/kelurahan"
+RAT_TERAKHIR = "Tahun buku RAT terakhir"
 
 COOPERATIVE_COLUMNS = (
     Column(NIK, "nik", example="6105010020001", text_format=True,
@@ -62,8 +65,12 @@ COOPERATIVE_COLUMNS = (
     Column(KELOMPOK, "kelompok", example="", help="Nama kelompok dari daftar dinas"),
     Column("Syariah", "is_syariah", parse_bool, example="Tidak", help="Ya atau Tidak"),
     Column("Merah Putih", "is_merah_putih", parse_bool, example="Ya", help="Ya atau Tidak"),
+    Column(KECAMATAN, None, example="Sintang", aliases=("Nama kecamatan", "Kode kecamatan"),
+           help="Nama atau kode kecamatan (lembar Wilayah); perlu bila nama desa ada di lebih dari satu kecamatan"),
+    Column(DESA, None, example="Tanjung Puri", aliases=("Desa", "Kelurahan", "Nama desa", "Desa/Kel"),
+           help="Nama desa/kelurahan seperti di lembar Wilayah; boleh diganti Kode desa"),
     Column(KODE_DESA, "village", normalize_village_code, example="", text_format=True, aliases=("Kode desa",),
-           help="Kode Kemendagri, mis. 61.05.01.2001"),
+           help="Kode Kemendagri dari lembar Wilayah; boleh dikosongkan bila Desa/kelurahan diisi"),
     Column("Alamat", "address", example="Jl. Lintas Melawi No. 1"),
     Column("Lintang", "latitude", parse_decimal, example="", help="Mis. 0.0734"),
     Column("Bujur", "longitude", parse_decimal, example="", help="Mis. 111.4952"),
@@ -78,6 +85,9 @@ COOPERATIVE_COLUMNS = (
     Column("Pengawas", "supervisor_names", example=""),
     Column("Manajer", "manager_name", example=""),
     Column("Telepon", "phone", example="0812 5555 0101", text_format=True),
+    Column(RAT_TERAKHIR, "recorded_rat_year", parse_int, example=2023, aliases=("RAT terakhir", "Tahun RAT terakhir"),
+           help="Catatan dinas bila laporan RAT-nya tidak ada: tahun buku RAT terakhir yang diketahui. "
+                "Laporan RAT yang dicatat kemudian menggantikannya."),
 )
 
 RAT_COLUMNS = (
