@@ -11,6 +11,8 @@ from simple_history.models import HistoricalRecords
 from cooperatives.choices import Bentuk, Jenis, Lifecycle
 from cooperatives.querysets import CooperativeQuerySet
 
+from cooperatives.validators import closed_book_year, not_in_future
+
 from .regions import Village
 
 phone_validator = RegexValidator(
@@ -49,7 +51,7 @@ class Cooperative(models.Model):
     legal_entity_number = models.CharField(
         _("nomor badan hukum"), max_length=120, blank=True, help_text=_("Mis. AHU-0005202.AH.01.26.TAHUN 2020")
     )
-    legal_entity_date = models.DateField(_("tanggal badan hukum"), null=True, blank=True)
+    legal_entity_date = models.DateField(_("tanggal badan hukum"), null=True, blank=True, validators=[not_in_future])
     legal_entity_authority = models.CharField(_("pengesah badan hukum"), max_length=120, blank=True)
     jenis = models.CharField(_("jenis"), max_length=20, choices=Jenis.choices)
     bentuk = models.CharField(_("bentuk"), max_length=10, choices=Bentuk.choices, default=Bentuk.PRIMER)
@@ -72,7 +74,7 @@ class Cooperative(models.Model):
         _("bujur"), max_digits=9, decimal_places=6, null=True, blank=True,
         validators=[MinValueValidator(94), MaxValueValidator(142)],
     )
-    founded_on = models.DateField(_("tanggal berdiri"), null=True, blank=True)
+    founded_on = models.DateField(_("tanggal berdiri"), null=True, blank=True, validators=[not_in_future])
     chair_name = models.CharField(_("ketua"), max_length=120, blank=True)
     secretary_name = models.CharField(_("sekretaris"), max_length=120, blank=True)
     treasurer_name = models.CharField(_("bendahara"), max_length=120, blank=True)
@@ -83,7 +85,19 @@ class Cooperative(models.Model):
         _("status pembubaran"), max_length=12, choices=Lifecycle.choices, default=Lifecycle.BERJALAN
     )
     dissolution_decree_number = models.CharField(_("nomor SK pembubaran"), max_length=120, blank=True)
-    dissolution_decree_date = models.DateField(_("tanggal SK pembubaran"), null=True, blank=True)
+    dissolution_decree_date = models.DateField(
+        _("tanggal SK pembubaran"), null=True, blank=True, validators=[not_in_future]
+    )
+    # The office's own record of the last RAT where no filing was entered (a register kept
+    # for years, an import with only "Tahun buku RAT terakhir"). ``last_rat_year`` takes
+    # the later of it and the filings, so a filing for that year or later supersedes it.
+    recorded_rat_year = models.PositiveSmallIntegerField(
+        _("tahun buku RAT terakhir (catatan dinas)"),
+        null=True,
+        blank=True,
+        validators=[closed_book_year],
+        help_text=_("Hanya bila laporan RAT-nya tidak dicatat: tahun buku RAT terakhir menurut catatan dinas."),
+    )
     # Maintained by the RAT filing services (rebuild: manage.py rebuild_rat_summary); the
     # status is a cheap expression over it instead of a subquery over all filings.
     last_rat_year = models.PositiveSmallIntegerField(_("RAT terakhir (tahun buku)"), null=True, blank=True, editable=False)
@@ -119,6 +133,12 @@ class Cooperative(models.Model):
     def get_absolute_url(self):
         return reverse("cooperatives:cooperative_detail", args=[self.pk])
 
+    @property
+    def last_rat_from_record(self) -> bool:
+        """Is ``last_rat_year`` the office's record rather than a filing? (A filing of the
+        same year counts as the filing: see ``selectors.explain_status``.)"""
+        return self.recorded_rat_year is not None and self.recorded_rat_year == self.last_rat_year
+
     def clean(self):
         errors = {}
         if self.lifecycle != Lifecycle.BERJALAN:
@@ -128,6 +148,15 @@ class Cooperative(models.Model):
                 errors["dissolution_decree_date"] = _("Isi tanggal SK pembubaran.")
         if (self.latitude is None) != (self.longitude is None):
             errors["longitude"] = _("Isi lintang dan bujur bersama-sama, atau kosongkan keduanya.")
+        if (
+            self.recorded_rat_year
+            and self.founded_on
+            and isinstance(self.recorded_rat_year, int)
+            and self.recorded_rat_year < self.founded_on.year
+        ):
+            errors["recorded_rat_year"] = _("Tahun buku RAT terakhir tidak boleh sebelum tahun berdiri (%(year)s).") % {
+                "year": self.founded_on.year
+            }
         if self.legal_entity_date and self.founded_on and self.legal_entity_date < self.founded_on:
             errors["legal_entity_date"] = _("Tanggal badan hukum tidak boleh sebelum tanggal berdiri.")
         if errors:

@@ -3,7 +3,6 @@
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -11,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from cooperatives.choices import RatAttachmentKind
+from cooperatives.validators import closed_book_year, not_in_future
 from koperasi_registry.uploads import FileCheck
 
 from .cooperatives import Cooperative
@@ -18,17 +18,13 @@ from .cooperatives import Cooperative
 MONEY = {"max_digits": 18, "decimal_places": 2, "null": True, "blank": True}
 
 
-def _book_year_validators():
-    return [MinValueValidator(1945), MaxValueValidator(2100)]
-
-
 class RatFiling(models.Model):
     cooperative = models.ForeignKey(
         Cooperative, on_delete=models.PROTECT, related_name="rat_filings", verbose_name=_("koperasi")
     )
-    book_year = models.PositiveSmallIntegerField(_("tahun buku"), validators=_book_year_validators())
-    rat_date = models.DateField(_("tanggal RAT"))
-    reported_on = models.DateField(_("tanggal dilaporkan ke dinas"))
+    book_year = models.PositiveSmallIntegerField(_("tahun buku"), validators=[closed_book_year])
+    rat_date = models.DateField(_("tanggal RAT"), validators=[not_in_future])
+    reported_on = models.DateField(_("tanggal dilaporkan ke dinas"), validators=[not_in_future])
     members_male = models.PositiveIntegerField(_("anggota laki-laki"), default=0)
     members_female = models.PositiveIntegerField(_("anggota perempuan"), default=0)
     pengurus_count = models.PositiveSmallIntegerField(_("jumlah pengurus"), default=0)
@@ -79,7 +75,9 @@ class RatFiling(models.Model):
 
     def clean(self):
         errors = {}
-        if self.rat_date and self.book_year and self.rat_date <= datetime.date(self.book_year, 12, 31):
+        # A book year outside the date range (e.g. 40000) is its field's error, not a crash here.
+        year_ok = isinstance(self.book_year, int) and datetime.MINYEAR <= self.book_year < datetime.MAXYEAR
+        if self.rat_date and year_ok and self.rat_date <= datetime.date(self.book_year, 12, 31):
             errors["rat_date"] = _("RAT tahun buku %(year)s diadakan setelah tahun buku itu ditutup.") % {
                 "year": self.book_year
             }
