@@ -1,9 +1,18 @@
-"""Spreadsheet import jobs: one row per uploaded sheet, so that a background thread can
-report its progress to the page that polls it (``cooperatives.imports`` does the work).
+"""Background jobs: one row per spreadsheet import (ImportJob) and per large export
+(ExportJob), so that the worker (``manage.py db_worker``) can report progress to the page
+that polls it. ``cooperatives.imports`` and ``koperasi_registry.export_jobs`` do the work.
 
-An ImportJob is a technical log written by the import code, never edited by staff, so it
-has no change history of its own; the cooperatives and filings it writes do.
+A job is a technical log written by the code, never edited by staff, so it has no change
+history of its own; the cooperatives and filings an import writes do.
+
+Heartbeat: a running job's ``updated_at`` moves with its progress (and every
+``IMPORT_HEARTBEAT_SECONDS`` while the worker holds it). One that has not moved for
+``IMPORT_STALE_SECONDS`` lost its worker (killed, machine restarted): it is shown as
+stopped and may be run again. ``attempt`` counts the runs queued, so that an old queued
+run that a worker reaches after a retry does nothing.
 """
+
+import datetime
 
 from django.conf import settings
 from django.db import models
@@ -18,6 +27,43 @@ from koperasi_registry.uploads import FileCheck
 IMPORT_EXTENSIONS = ("csv", "xlsx")
 
 
+def stale_cutoff():
+    """Running jobs last heard of before this moment have lost their worker."""
+    return timezone.now() - datetime.timedelta(seconds=settings.IMPORT_STALE_SECONDS)
+
+
+class BackgroundJob(models.Model):
+    """What an import and an export job share: progress, heartbeat and attempts."""
+
+    RUNNING: tuple = ()
+
+    total = models.PositiveIntegerField(_("jumlah baris"), default=0)
+    processed = models.PositiveIntegerField(_("baris diproses"), default=0)
+    message = models.CharField(_("pesan"), max_length=500, blank=True)
+    attempt = models.PositiveIntegerField(_("percobaan"), default=0)
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("terakhir diperbarui"), auto_now=True)
+    finished_at = models.DateTimeField(_("selesai"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_stalled(self) -> bool:
+        """Running, but its worker has not reported for ``IMPORT_STALE_SECONDS``."""
+        return self.status in self.RUNNING and self.updated_at < stale_cutoff()
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in self.RUNNING and not self.is_stalled
+
+    @property
+    def percent(self) -> int:
+        if self.status not in self.RUNNING:
+            return 100
+        return int(100 * self.processed / self.total) if self.total else 0
+
+
 class ImportJobQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Admin sees every job; Staf only their own; nobody else any."""
@@ -28,7 +74,7 @@ class ImportJobQuerySet(models.QuerySet):
         return self.none()
 
 
-class ImportJob(models.Model):
+class ImportJob(BackgroundJob):
     class Kind(models.TextChoices):
         COOPERATIVE = "koperasi", _("Data koperasi")
         RAT = "rat", _("Laporan RAT")
@@ -57,20 +103,18 @@ class ImportJob(models.Model):
         related_name="import_jobs",
         verbose_name=_("pengguna"),
     )
-    total = models.PositiveIntegerField(_("jumlah baris"), default=0)
-    processed = models.PositiveIntegerField(_("baris diproses"), default=0)
     # Each error is {"row": 12, "column": "NIK", "message": "..."}; at most
     # ``imports.jobs.MAX_STORED_ERRORS`` are kept, ``error_count`` counts them all.
     errors = models.JSONField(_("kesalahan"), default=list, blank=True)
     error_count = models.PositiveIntegerField(_("jumlah kesalahan"), default=0)
-    message = models.CharField(_("pesan"), max_length=500, blank=True)
     # While READY: what saving would do; once DONE: what it did.
     created_count = models.PositiveIntegerField(_("dibuat"), default=0)
     updated_count = models.PositiveIntegerField(_("diperbarui"), default=0)
     unchanged_count = models.PositiveIntegerField(_("tidak berubah"), default=0)
-    created_at = models.DateTimeField(_("diunggah"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("terakhir diperbarui"), auto_now=True)
-    finished_at = models.DateTimeField(_("selesai"), null=True, blank=True)
+    # From the dry run: a digest of what saving would write (saving refuses a changed one)
+    # and the rows to create and update, as the importer's ``plan.preview`` gives them.
+    fingerprint = models.CharField(_("sidik data"), max_length=64, blank=True)
+    preview = models.JSONField(_("pratinjau"), default=dict, blank=True)
 
     objects = ImportJobQuerySet.as_manager()
 
@@ -90,17 +134,58 @@ class ImportJob(models.Model):
         return reverse("cooperatives:import_job", args=[self.pk])
 
     @property
-    def is_running(self) -> bool:
-        return self.status in self.RUNNING and not self.is_stalled
+    def stage_saves(self) -> bool:
+        """Whether the stage that runs (or ran, when stalled) is the save."""
+        return self.status == self.State.SAVING
 
-    @property
-    def is_stalled(self) -> bool:
-        """A running job whose thread has not reported for a while (e.g. the server restarted)."""
-        limit = getattr(settings, "IMPORT_STALL_SECONDS", 300)
-        return self.status in self.RUNNING and (timezone.now() - self.updated_at).total_seconds() > limit
 
-    @property
-    def percent(self) -> int:
-        if self.status in (self.State.DONE, self.State.READY, self.State.INVALID):
-            return 100
-        return int(100 * self.processed / self.total) if self.total else 0
+class ExportJobQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Everyone sees only their own exports (the rows in them were scoped to them)."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(user=user)
+
+
+class ExportJob(BackgroundJob):
+    """A filtered list exported in the background because it has too many rows."""
+
+    class Format(models.TextChoices):
+        CSV = "csv", "CSV"
+        XLSX = "xlsx", "XLSX"
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Menunggu pekerja")
+        RUNNING = "running", _("Sedang dibuat")
+        DONE = "done", _("Selesai")
+        FAILED = "failed", _("Gagal")
+
+    RUNNING = (State.QUEUED, State.RUNNING)
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="export_jobs", verbose_name=_("pengguna")
+    )
+    view_name = models.CharField(_("halaman"), max_length=100)  # a URL name, e.g. cooperatives:cooperative_list
+    title = models.CharField(_("judul"), max_length=200, blank=True)
+    query_string = models.TextField(_("filter"), blank=True)
+    format = models.CharField(_("format"), max_length=4, choices=Format.choices)
+    status = models.CharField(_("status"), max_length=10, choices=State.choices, default=State.QUEUED)
+    file = models.FileField(_("berkas"), upload_to="exports/%Y/%m/", blank=True)
+    filename = models.CharField(_("nama berkas"), max_length=200, blank=True)
+
+    objects = ExportJobQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("ekspor")
+        verbose_name_plural = _("ekspor")
+        indexes = [models.Index(fields=["user", "-created_at"], name="exportjob_user_idx")]
+        constraints = [
+            models.CheckConstraint(condition=Q(processed__lte=models.F("total")), name="exportjob_processed_lte_total")
+        ]
+
+    def __str__(self):
+        return self.filename or f"{self.title} ({self.format})"
+
+    def get_absolute_url(self):
+        return reverse("export_job", args=[self.pk])

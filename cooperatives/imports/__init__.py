@@ -36,7 +36,7 @@ from .cells import (
     parse_text,
 )
 from .importers import CooperativeImporter, Importer, Plan, RatImporter, Result, import_sheet
-from .jobs import import_job_confirm, import_job_create, import_job_run
+from .jobs import import_job_confirm, import_job_create, import_job_retry, import_job_run
 from .sheets import (
     COLUMNS,
     COOPERATIVE_COLUMNS,
@@ -52,6 +52,6 @@ from .sheets import (
 __all__ = [
     "COLUMNS", "COOPERATIVE_COLUMNS", "RAT_COLUMNS", "Column", "CooperativeImporter", "Importer", "Plan",
     "RatImporter", "Result", "Sheet", "SheetError", "ValidationError", "import_job_confirm", "import_job_create",
-    "import_job_run", "import_sheet", "is_blank", "match_header", "normalize_village_code", "parse_bool",
+    "import_job_retry", "import_job_run", "import_sheet", "is_blank", "match_header", "normalize_village_code", "parse_bool",
     "parse_date", "parse_decimal", "parse_int", "parse_text", "read_sheet", "template_csv", "template_xlsx",
 ]

@@ -1,15 +1,23 @@
-"""Import jobs: the same code path in a background thread, with progress in an ImportJob."""
+"""Import jobs: the same code path, run by the background worker (``manage.py db_worker``)
+with its progress in an ImportJob.
+
+Stages: upload -> CHECKING (dry run) -> READY (or INVALID) -> confirm -> SAVING -> DONE.
+Each stage is one task (``tasks.run_import_job``) queued after the job row commits. Saving
+runs in one transaction (``importers``), so a worker killed mid-save leaves nothing; the
+job's heartbeat stops, the page says so after ``IMPORT_STALE_SECONDS`` and "Coba lagi"
+queues the same stage again.
+"""
 
 from __future__ import annotations
 
+import inspect
 import logging
-import threading
 
-from django.conf import settings
-from django.db import IntegrityError, connections, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from koperasi_registry.background import enqueue_on_commit, heartbeat, long_ago
 from koperasi_registry.models import ImportJob
 
 from .cells import SheetError
@@ -19,62 +27,89 @@ from .sheets import read_sheet
 logger = logging.getLogger(__name__)
 
 MAX_STORED_ERRORS = 1000
-
-
-# --- Jobs: the same code path, run in a background thread with progress -------------------
+State = ImportJob.State
 
 
 def import_job_create(*, user, kind: str, upload) -> ImportJob:
-    """Store the uploaded sheet and start checking it (the dry run)."""
-    job = ImportJob(kind=kind, user=user, original_name=upload.name[:255], file=upload)
+    """Store the uploaded sheet and queue its check (the dry run)."""
+    job = ImportJob(kind=kind, user=user, original_name=upload.name[:255], file=upload, attempt=1)
     job.save()
-    _start(job.pk, save=False)
+    _enqueue(job, save=False)
     return job
 
 
 def import_job_confirm(*, job: ImportJob) -> bool:
-    """Start saving a job whose dry run found no errors. False if it was not ready."""
-    started = ImportJob.objects.filter(pk=job.pk, status=ImportJob.State.READY).update(
-        status=ImportJob.State.SAVING, processed=0, updated_at=timezone.now()
-    )
-    if started:
-        _start(job.pk, save=True)
-    return bool(started)
+    """Queue the save of a job whose dry run found no errors. False if it was not ready."""
+    return _restart(job.pk, {State.READY}, State.SAVING)
 
 
-def _start(job_id: int, *, save: bool) -> None:
-    """Run inline when ``settings.IMPORT_RUN_INLINE`` (tests, commands), else in a thread."""
-    if getattr(settings, "IMPORT_RUN_INLINE", False):
-        import_job_run(job_id, save=save)
-        return
-
-    def work():
-        try:
-            import_job_run(job_id, save=save)
-        finally:
-            connections.close_all()  # this thread's own connections
-
-    transaction.on_commit(lambda: threading.Thread(target=work, name=f"import-{job_id}", daemon=True).start())
+def import_job_retry(*, job: ImportJob) -> bool:
+    """Queue again the stage of a job whose worker stopped. False unless it had stopped."""
+    return _restart(job.pk, set(ImportJob.RUNNING), None, stalled_only=True)
 
 
-def import_job_run(job_id: int, *, save: bool) -> ImportJob:
+def _restart(job_id: int, states: set, status, *, stalled_only: bool = False) -> bool:
+    with transaction.atomic():
+        job = ImportJob.objects.select_for_update().filter(pk=job_id, status__in=states).first()
+        if job is None or (stalled_only and not job.is_stalled):
+            return False
+        job.status = status or job.status
+        job.processed, job.message, job.attempt = 0, "", job.attempt + 1
+        job.save(update_fields=["status", "processed", "message", "attempt", "updated_at"])
+        _enqueue(job, save=job.status == State.SAVING)
+    return True
+
+
+def _enqueue(job: ImportJob, *, save: bool) -> None:
+    from .tasks import run_import_job
+
+    enqueue_on_commit(run_import_job, job.pk, job.attempt, save)
+
+
+def _import_sheet_accepts_expect() -> bool:
+    # TODO: drop once importers.import_sheet takes ``expect`` (being added alongside).
+    return "expect" in inspect.signature(import_sheet).parameters
+
+
+def import_job_run(job_id: int, *, save: bool, attempt: int | None = None) -> ImportJob:
     """Check the job's sheet (and save it, if asked), recording progress and the outcome.
 
-    The rows are checked again before saving, against the data as it is now; progress is
-    written outside the saving transaction so that the polling page can see it.
+    ``attempt`` (from the task) makes a run that was queued before a retry do nothing.
+    The rows are checked again before saving, against the data as it is now; saving
+    refuses to write when that check differs from the one the user confirmed.
+    Progress is written outside the saving transaction so that the polling page sees it.
     """
     job = ImportJob.objects.select_related("user").get(pk=job_id)
-    State = ImportJob.State
+    stage = State.SAVING if save else State.CHECKING
+    if attempt is not None and (job.attempt != attempt or job.status != stage):
+        logger.info("Import job %s: run %s superseded (now attempt %s, %s)", job_id, attempt, job.attempt, job.status)
+        return job
+    mine = ImportJob.objects.filter(pk=job_id, attempt=job.attempt)
 
     def progress(done: int) -> None:
-        ImportJob.objects.filter(pk=job_id).update(processed=done, updated_at=timezone.now())
+        mine.update(processed=min(done, job.total), updated_at=timezone.now())
 
+    try:
+        with heartbeat(mine.filter(status__in=ImportJob.RUNNING)):
+            _run(job, save=save, progress=progress, mine=mine)
+    except BaseException:
+        # The worker was told to stop at once (a second SIGTERM, Ctrl-C): the saving
+        # transaction is rolled back as this unwinds. Show the job as stopped now.
+        mine.filter(status__in=ImportJob.RUNNING).update(updated_at=long_ago())
+        raise
+    return job
+
+
+def _run(job: ImportJob, *, save: bool, progress, mine) -> None:
     try:
         with job.file.open("rb") as handle:
             sheet = read_sheet(handle, job.original_name, job.kind)
-        ImportJob.objects.filter(pk=job_id).update(total=len(sheet.rows), processed=0, updated_at=timezone.now())
         job.total = len(sheet.rows)
-        plan, result = import_sheet(kind=job.kind, sheet=sheet, user=job.user, save=save, progress=progress)
+        mine.update(total=job.total, processed=0, updated_at=timezone.now())
+        kwargs = {"kind": job.kind, "sheet": sheet, "user": job.user, "save": save, "progress": progress}
+        if save and _import_sheet_accepts_expect():
+            kwargs["expect"] = job.fingerprint
+        plan, result = import_sheet(**kwargs)
         job.processed = job.total
         job.error_count = len(plan.errors)
         job.errors = plan.errors[:MAX_STORED_ERRORS]
@@ -85,6 +120,10 @@ def import_job_run(job_id: int, *, save: bool) -> ImportJob:
             job.created_count, job.updated_count, job.unchanged_count = (
                 len(plan.create), len(plan.update), plan.unchanged,
             )
+            job.fingerprint = getattr(plan, "fingerprint", "")
+            job.preview = getattr(plan, "preview", {})
+            if save and getattr(plan, "stale", False):
+                job.message = _("Data berubah sejak pemeriksaan; periksa rencana baru ini lalu simpan lagi.")
         else:
             job.status = State.DONE
             job.created_count, job.updated_count, job.unchanged_count = (
@@ -93,16 +132,16 @@ def import_job_run(job_id: int, *, save: bool) -> ImportJob:
     except SheetError as exc:
         job.status, job.message = State.FAILED, str(exc)
     except IntegrityError:
-        logger.warning("Import job %s hit a database constraint", job_id, exc_info=True)
+        logger.warning("Import job %s hit a database constraint", job.pk, exc_info=True)
         job.status = State.FAILED
         job.message = _("Data berubah selama impor (NIK, Kode dinas atau tahun buku bentrok). "
                         "Tidak ada yang disimpan; unggah ulang berkasnya.")
     except Exception:
-        logger.exception("Import job %s failed", job_id)
+        logger.exception("Import job %s failed", job.pk)
         job.status = State.FAILED
         job.message = _("Terjadi kesalahan tak terduga. Tidak ada yang disimpan.")
-    if job.status != State.READY:
-        job.finished_at = timezone.now()
+    job.finished_at = None if job.status == State.READY else timezone.now()
     job.processed = min(job.processed, job.total)
-    job.save()
-    return job
+    fields = ("status", "total", "processed", "errors", "error_count", "message", "created_count",
+              "updated_count", "unchanged_count", "fingerprint", "preview", "finished_at")
+    mine.update(updated_at=timezone.now(), **{name: getattr(job, name) for name in fields})

@@ -32,6 +32,8 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "rules.apps.AutodiscoverRulesConfig",
+    "django_tasks",
+    "django_tasks_db",
     "koperasi_registry",
     "cooperatives",
     "assistants",
@@ -171,3 +173,13 @@ ASSISTANTS_VISIT_INTERVAL_DAYS = env_int("ASSISTANTS_VISIT_INTERVAL_DAYS", 30)
 ASSISTANTS_PHOTO_MAX_SIDE = env_int("ASSISTANTS_PHOTO_MAX_SIDE", 1600)
 MAP_TILE_URL = env_str("MAP_TILE_URL", "")  # dashboard map tiles; empty: no background map
 MAP_TILE_ATTRIBUTION = env_str("MAP_TILE_ATTRIBUTION", "")
+
+# Background jobs (README, "Background jobs"): Django 6's tasks API through the django-tasks
+# backport, queued in this same database and run by ``manage.py db_worker``. A running job
+# that has not reported for IMPORT_STALE_SECONDS is shown as stopped (its worker died); the
+# worker reports every IMPORT_HEARTBEAT_SECONDS while it works (0: only on progress).
+TASKS = {"default": {"BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+IMPORT_STALE_SECONDS = env_int("IMPORT_STALE_SECONDS", 600)
+IMPORT_HEARTBEAT_SECONDS = env_int("IMPORT_HEARTBEAT_SECONDS", 30)
+# A filtered list with more rows than this exports through a background job.
+EXPORT_INLINE_MAX_ROWS = env_int("EXPORT_INLINE_MAX_ROWS", 5000)

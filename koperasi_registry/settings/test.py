@@ -5,6 +5,7 @@ from pathlib import Path
 
 from .base import *  # noqa: F401,F403
 from .base import STORAGES
+from .env import env_int, env_str
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -25,3 +26,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # Named after the database, so two suites (two DATABASE_URLs) can run side by side.
     _stem = Path(DATABASES["default"]["NAME"]).stem  # noqa: F405
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{_stem}.sqlite3")}  # noqa: F405
+
+# Background tasks run at once, inside the request (django-tasks' ImmediateBackend); the
+# worker tests start ``db_worker`` with TASKS_BACKEND=django_tasks_db.DatabaseBackend.
+# ENQUEUE_ON_COMMIT (koperasi_registry.background): most tests run inside a transaction that
+# never commits, so the immediate backend is handed the task at once.
+_TASKS_BACKEND = env_str("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")
+TASKS = {"default": {"BACKEND": _TASKS_BACKEND, "ENQUEUE_ON_COMMIT": "immediate" not in _TASKS_BACKEND}}
+# No heartbeat thread beside a test's own transaction (the worker tests set it).
+IMPORT_HEARTBEAT_SECONDS = env_int("IMPORT_HEARTBEAT_SECONDS", 0)
