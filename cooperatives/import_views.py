@@ -116,6 +116,16 @@ class ImportConfirmView(ImportAccessMixin, View):
         return redirect(job)
 
 
+class ImportRetryView(ImportAccessMixin, View):
+    """POST: run again the stage of a job whose worker stopped before it finished."""
+
+    def post(self, request, pk):
+        job = get_object_or_404(ImportJob.objects.visible_to(request.user), pk=pk)
+        if not imports.import_job_retry(job=job):
+            messages.warning(request, _("Impor ini masih berjalan atau sudah selesai."))
+        return redirect(job)
+
+
 class ImportTemplateView(ImportAccessMixin, View):
     """The sheet template of one kind with its exact headers and one example row."""
 

@@ -23,6 +23,7 @@ urlpatterns: list = [
     path("impor/templat/<str:kind>/", import_views.ImportTemplateView.as_view(), name="import_template"),
     path("impor/<int:pk>/", import_views.ImportJobView.as_view(), name="import_job"),
     path("impor/<int:pk>/simpan/", import_views.ImportConfirmView.as_view(), name="import_job_confirm"),
+    path("impor/<int:pk>/coba-lagi/", import_views.ImportRetryView.as_view(), name="import_job_retry"),
     # Health assessments (cooperatives/health_views.py)
     path("kesehatan/", health_views.AssessmentListView.as_view(), name="assessment_list"),
     path("kesehatan/tambah/", health_views.AssessmentCreateView.as_view(), name="assessment_add"),

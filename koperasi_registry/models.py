@@ -134,9 +134,12 @@ class ImportJob(BackgroundJob):
         return reverse("cooperatives:import_job", args=[self.pk])
 
     @property
-    def stage_saves(self) -> bool:
-        """Whether the stage that runs (or ran, when stalled) is the save."""
-        return self.status == self.State.SAVING
+    def preview_more(self) -> dict[str, int]:
+        """How many rows to create and update the capped ``preview`` lists leave out."""
+        preview = self.preview or {}
+        return {
+            key: max(preview.get(f"{key}_total", 0) - len(preview.get(key, [])), 0) for key in ("create", "update")
+        }
 
 
 class ExportJobQuerySet(models.QuerySet):
@@ -189,3 +192,9 @@ class ExportJob(BackgroundJob):
 
     def get_absolute_url(self):
         return reverse("export_job", args=[self.pk])
+
+    @property
+    def list_url(self) -> str:
+        """The list with the filters the export was asked with."""
+        url = reverse(self.view_name)
+        return f"{url}?{self.query_string}" if self.query_string else url

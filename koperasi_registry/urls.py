@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from . import export_views
 from .dashboard import map_views, report_views, trend_views
 from .dashboard.views import DashboardView
 
@@ -17,6 +18,10 @@ urlpatterns = [
     path("dasbor/peta/", map_views.MapView.as_view(), name="dashboard_map"),
     path("dasbor/peta/data/", map_views.MapDataView.as_view(), name="dashboard_map_data"),
     path("laporan/statistik/", report_views.StatisticsView.as_view(), name="dashboard_statistics"),
+    # Large exports made by the worker (koperasi_registry/export_views.py)
+    path("ekspor/<int:pk>/", export_views.ExportJobView.as_view(), name="export_job"),
+    path("ekspor/<int:pk>/unduh/", export_views.ExportDownloadView.as_view(), name="export_download"),
+    path("ekspor/<int:pk>/coba-lagi/", export_views.ExportRetryView.as_view(), name="export_job_retry"),
     path("koperasi/", include("cooperatives.urls")),
     path("pendampingan/", include("assistants.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
