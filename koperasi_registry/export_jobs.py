@@ -104,7 +104,9 @@ def _write(job: ExportJob, mine) -> int | None:
     """Run the list's view for the job's user with a writer for its table; None if the
     user may no longer see that list."""
     path = reverse(job.view_name)
-    request = RequestFactory().get(path, QueryDict(job.query_string + f"&_export={job.format}".lstrip("&")))
+    query = QueryDict(job.query_string, mutable=True)
+    query["_export"] = job.format
+    request = RequestFactory().get(f"{path}?{query.urlencode()}")
     request.user = job.user
     request.htmx = HtmxDetails(request)
     match = resolve(path)

@@ -15,6 +15,8 @@ QUERY_BUDGETS: dict[str, int] = {
     # Spreadsheet import: its pages; a whole import (check + save, 30 or 300 rows): ~8
     # fixed queries, plus on SQLite one INSERT/UPDATE per 999 parameters (~30 rows).
     "cooperative_import": 4, "import_job": 4, "import_cooperatives_save": 40, "import_rat_save": 40,
+    # Background jobs: an export job's page (and its htmx fragment) = session + user + the job.
+    "export_job": 4,
     # Health assessments: list = count + page + category/instrument/kecamatan options + the
     # add-button permission (2); detail = assessment, aspect rows, history, permissions (2);
     # entry = options, instrument, aspects, thresholds; a POST adds FK and uniqueness checks.
