@@ -123,6 +123,7 @@ class CooperativeForm(forms.ModelForm):
             "latitude",
             "longitude",
             "founded_on",
+            "recorded_rat_year",
             "legal_entity_number",
             "legal_entity_date",
             "legal_entity_authority",
@@ -151,6 +152,7 @@ class CooperativeForm(forms.ModelForm):
         (_("Identitas"), ["name", "nik", "office_code", "jenis", "bentuk", "kelompok", "is_syariah", "is_merah_putih"]),
         (_("Alamat"), ["district", "village", "address", "latitude", "longitude"]),
         (_("Badan hukum"), ["founded_on", "legal_entity_number", "legal_entity_date", "legal_entity_authority"]),
+        (_("RAT"), ["recorded_rat_year"]),
         (_("Pengurus dan pengawas"), ["chair_name", "secretary_name", "treasurer_name", "supervisor_names", "manager_name", "phone"]),
         (_("Pembubaran"), ["lifecycle", "dissolution_decree_number", "dissolution_decree_date"]),
     ]

@@ -5,6 +5,7 @@ import datetime
 from django.conf import settings
 from django.db import models
 from django.db.models import Case, Count, FilteredRelation, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce, Greatest, NullIf
 from django.utils import timezone
 
 from koperasi_registry import access
@@ -122,7 +123,8 @@ class CooperativeQuerySet(models.QuerySet):
     def with_status_on(self, day: datetime.date, *, today: datetime.date | None = None, registered_only: bool = True):
         """The status on ``day``: today's over the maintained ``last_rat_year``; a past
         day's over ``rat_year_on``, the latest book year filed up to that day's reference
-        year (late reports count: the RAT was held), for the cooperatives registered then
+        year (late reports count: the RAT was held) or the office's ``recorded_rat_year``
+        where that is later and not after that reference year, for the cooperatives registered then
         (all of them with ``registered_only=False``: the caller filters on ``founded_on``)."""
         today = today or timezone.localdate()
         if day >= today:
@@ -137,8 +139,12 @@ class CooperativeQuerySet(models.QuerySet):
             .values("book_year")[:1]
         )
         registered = self.registered_on(day) if registered_only else self
+        # The office's record counts once its book year is one a RAT could be known for.
+        zero = Value(0, output_field=models.PositiveSmallIntegerField())
+        record = Case(When(recorded_rat_year__lte=newest, then="recorded_rat_year"), default=zero)
+        rat_year_on = NullIf(Greatest(Coalesce(Subquery(latest), zero), record), zero)
         return registered.annotate(
-            rat_year_on=Subquery(latest), status=status_expression(today=day, rules=rules, historical=True)
+            rat_year_on=rat_year_on, status=status_expression(today=day, rules=rules, historical=True)
         )
 
     def with_rat_compliance(self, *, book_year: int, rules: StatusRules | None = None):

@@ -58,16 +58,22 @@ def ratattachment_get(*, user, pk) -> RatAttachment:
     )
 
 
-def explain_status(cooperative: Cooperative, *, rules: StatusRules | None = None, today=None) -> str:
-    """The reason for an annotated cooperative's ``status`` ("RAT terakhir: tahun buku 2021 ...")."""
+def explain_status(
+    cooperative: Cooperative, *, rules: StatusRules | None = None, today=None, filed_years=None
+) -> str:
+    """The reason for an annotated cooperative's ``status`` ("RAT terakhir: tahun buku 2021 ...").
+    ``filed_years``: the book years it has filings for, to tell a filing from the office's
+    record of the same year (without them, an equal record counts as the source)."""
     rules = rules or StatusRules.from_settings()
     today = today or timezone.localdate()
+    from_record = cooperative.last_rat_from_record and cooperative.last_rat_year not in (filed_years or ())
     return status_reason(
         status=cooperative.status,
         founded=cooperative.founded_on,
         last_rat_year=cooperative.last_rat_year,
         reference_year=rules.reference_year(today=today, bentuk=cooperative.bentuk),
         window=rules.window,
+        from_record=from_record,
     )
 
 
@@ -87,7 +93,8 @@ class TimelineRow:
 
 def rat_timeline(*, cooperative: Cooperative, rules: StatusRules | None = None, today=None) -> list[TimelineRow]:
     """One row per book year, newest first: every filing (with attachments, two queries in
-    all) plus the due years inside the status window that have none."""
+    all) plus the due years inside the status window that have none, and the office's
+    recorded last RAT year."""
     rules = rules or StatusRules.from_settings()
     today = today or timezone.localdate()
     filings = list(
@@ -105,6 +112,8 @@ def rat_timeline(*, cooperative: Cooperative, rules: StatusRules | None = None, 
             founded = cooperative.founded_on
             first_due = max(first_due, founded.year if (founded.month, founded.day) == (1, 1) else founded.year + 1)
         years |= set(range(first_due, reference + 1))
+    if cooperative.recorded_rat_year:
+        years.add(cooperative.recorded_rat_year)  # shown as the office's record
     return [
         TimelineRow(
             book_year=year,

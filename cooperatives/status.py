@@ -107,13 +107,16 @@ def status_reason(
     last_rat_year: int | None,
     reference_year: int,
     window: int,
+    from_record: bool = False,
 ) -> str:
-    """One sentence that explains a status, e.g. "RAT terakhir: tahun buku 2021"."""
-    last = (
-        _("RAT terakhir: tahun buku %(year)s") % {"year": last_rat_year}
-        if last_rat_year
-        else _("Belum pernah melaporkan RAT")
-    )
+    """One sentence that explains a status, e.g. "RAT terakhir: tahun buku 2021";
+    ``from_record``: that year is the office's record, not a filing."""
+    if last_rat_year and from_record:
+        last = _("RAT terakhir: tahun buku %(year)s (catatan dinas, tanpa laporan RAT)") % {"year": last_rat_year}
+    elif last_rat_year:
+        last = _("RAT terakhir: tahun buku %(year)s") % {"year": last_rat_year}
+    else:
+        last = _("Belum pernah melaporkan RAT")
     if status == Status.AKTIF:
         return _("%(last)s; tahun buku acuan %(ref)s sudah RAT.") % {"last": last, "ref": reference_year}
     if status == Status.BARU:

@@ -83,12 +83,15 @@ class CooperativeDetailView(RoleRequiredMixin, DetailView):
         cooperative = self.object
         user = self.request.user
         rules = StatusRules.from_settings()
-        reason = selectors.explain_status(cooperative, rules=rules)
+        timeline = selectors.rat_timeline(cooperative=cooperative, rules=rules)
+        filed_years = {row.book_year for row in timeline if row.filing is not None}
+        reason = selectors.explain_status(cooperative, rules=rules, filed_years=filed_years)
         return super().get_context_data(
             title=cooperative.name,
             status_badge=status_badge(cooperative.status, reason),
             status_reason=reason,
-            timeline=selectors.rat_timeline(cooperative=cooperative, rules=rules),
+            timeline=timeline,
+            rat_from_record=cooperative.last_rat_from_record and cooperative.last_rat_year not in filed_years,
             history=selectors.cooperative_history(cooperative=cooperative),
             can_edit=user.has_perm("cooperatives.change_cooperative"),
             can_add_rat=user.has_perm("cooperatives.add_ratfiling"),
