@@ -150,7 +150,8 @@ _EXCEL_DIGITS = 15  # Excel keeps 15 significant digits; anything past them is f
 
 def _from_float(value: float) -> Decimal:
     """150000000.00000003 (a float from a formula) -> 150000000, as Excel shows it."""
-    return Decimal(format(value, f".{_EXCEL_DIGITS}g"))
+    number = Decimal(format(value, f".{_EXCEL_DIGITS}g"))
+    return number.quantize(Decimal(1)) if number.as_tuple().exponent > 0 else number  # 1.5E+10 -> 15000000000
 
 
 def parse_decimal(value) -> Decimal:

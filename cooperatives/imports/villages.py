@@ -22,6 +22,7 @@ from .sheets import DESA, KECAMATAN, KODE_DESA
 
 SUGGESTIONS = 3
 CUTOFF = 0.6
+LISTED = 10  # kecamatan named in one message, at most
 
 _VILLAGE_PREFIXES = (("desa", "adat"), ("desa",), ("ds",), ("kelurahan",), ("kel",))
 _DISTRICT_PREFIXES = (("kecamatan",), ("kec",), ("distrik",))
@@ -187,11 +188,15 @@ class VillageResolver:
         return self._suggestions[key]
 
     def _district_labels(self, codes) -> list[str]:
-        """Kecamatan names, sorted; with their codes when two share a name (a national load)."""
+        """Kecamatan names, sorted, at most ``LISTED``; with their codes when two share a name
+        (a national load)."""
         names = [self.district_names[code] for code in codes]
         if len(set(names)) < len(names):
-            return sorted(f"{self.district_names[code]} ({code})" for code in codes)
-        return sorted(names)
+            names = [f"{self.district_names[code]} ({code})" for code in codes]
+        names.sort()
+        if len(names) > LISTED:
+            names = [*names[:LISTED], _("dan %(count)s lainnya") % {"count": len(names) - LISTED}]
+        return names
 
     @staticmethod
     def _with_suggestions(message: str, suggestions: list[str]) -> str:

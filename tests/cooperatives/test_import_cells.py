@@ -182,7 +182,7 @@ def test_an_implausible_year_is_refused():
      ("12.5", Decimal("12.5")), ("1,250,000.50", Decimal("1250000.50")), ("1,250,000", Decimal("1250000")),
      ("1 250 000", Decimal("1250000")), ("1\u00a0250\u00a0000", Decimal("1250000")), (0.25, Decimal("0.25")),
      (0.0734, Decimal("0.0734")), (111.4952, Decimal("111.4952")), (150000000.00000003, Decimal("150000000")),
-     (0.1 + 0.2, Decimal("0.3")), (Decimal("7.5"), Decimal("7.5"))],
+     (0.1 + 0.2, Decimal("0.3")), (Decimal("7.5"), Decimal("7.5")), (1.5e10, Decimal("15000000000"))],
 )
 def test_parse_decimal(raw, expected):
     assert parse_decimal(raw) == expected

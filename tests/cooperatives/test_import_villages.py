@@ -149,3 +149,11 @@ def test_never_mentions_villages_outside_the_queryset(db):
     # Everything loaded (an empty office code): the third Semuntai is a choice too.
     everywhere = VillageResolver(Village.objects.in_regency(""))
     assert "Ketungau Hilir, Mukok, Sepauk" in everywhere.resolve(code=None, name="Semuntai", district=None).error[1]
+
+
+def test_a_long_list_of_kecamatan_is_cut_short(resolver, monkeypatch):
+    from cooperatives.imports import villages
+
+    monkeypatch.setattr(villages, "LISTED", 1)
+    message = resolver.resolve(code=None, name="Semuntai", district=None).error[1]
+    assert "Ketungau Hilir, dan 1 lainnya" in message and "Sepauk" not in message
