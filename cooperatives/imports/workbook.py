@@ -15,10 +15,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.comments import Comment
-from openpyxl.styles import Alignment, Font
+from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
@@ -102,6 +103,13 @@ def template_xlsx(kind: str, *, user=None) -> bytes:
     return out.getvalue()
 
 
+def labels_id(choices) -> dict[str, str]:
+    """{stored value: Indonesian label}: cell values stay Indonesian whatever the interface
+    language, so that the import reads them back."""
+    with translation.override("id"):
+        return {value: str(label) for value, label in choices.choices}
+
+
 def is_date(column: Column) -> bool:
     return column.parse is parse_date or isinstance(column.example, datetime.date)
 
@@ -149,41 +157,45 @@ def example_rows(kind: str, columns: tuple[Column, ...], office: Office) -> list
 
 
 def _cooperative_examples(office: Office) -> list[dict]:
+    """A Merah Putih cooperative named by desa and kecamatan, a savings cooperative named by
+    village code, a syariah one: each in another kecamatan of the office."""
     picks, seen = [], set()
     for row in sorted(office.villages, key=lambda row: row[2]):  # by code: one village a kecamatan
         if row[0] not in seen:
             seen.add(row[0])
             picks.append(row)
-        if len(picks) == 3:
-            break
+    jenis, bentuk = labels_id(Jenis), labels_id(Bentuk)
 
-    def kelompok(*names: str) -> str:
-        return next((name for name in names if name in office.kelompok), office.kelompok[0] if office.kelompok else "")
+    def kelompok(name: str) -> str:
+        return name if name in office.kelompok else ""
 
     rows = []
     if picks:
         _kec_code, district, _code, name, village_kind = picks[0]
-        kind_label = _("Kelurahan") if village_kind == VillageKind.KELURAHAN else _("Desa")
-        rows.append({"Nama koperasi": f"Koperasi {kind_label} Merah Putih {name}", JENIS: str(Jenis.KONSUMEN.label),
-                     BENTUK: str(Bentuk.PRIMER.label), KELOMPOK: kelompok("Merah Putih"), SYARIAH: "Tidak",
-                     MERAH_PUTIH: "Ya", KECAMATAN: district, DESA: name, KODE_DESA: "",
-                     "Tahun buku RAT terakhir": ""})
+        prefix = "Koperasi Kelurahan" if village_kind == VillageKind.KELURAHAN else "Koperasi Desa"
+        rows.append({
+            "Nama koperasi": f"{prefix} Merah Putih {name}", JENIS: jenis[Jenis.KONSUMEN],
+            BENTUK: bentuk[Bentuk.PRIMER], KELOMPOK: kelompok("Merah Putih"), SYARIAH: "Tidak", MERAH_PUTIH: "Ya",
+            KECAMATAN: district, DESA: name, KODE_DESA: "", "Tahun buku RAT terakhir": "",
+        })
     if len(picks) > 1:
-        rows.append({NIK: "", KODE_DINAS: "KOP-0002", "Nama koperasi": "Koperasi Simpan Pinjam Sejahtera Bersama",
-                     JENIS: str(Jenis.SIMPAN_PINJAM.label), BENTUK: str(Bentuk.PRIMER.label),
-                     KELOMPOK: kelompok("KSP"), SYARIAH: "Tidak", MERAH_PUTIH: "Tidak", KECAMATAN: "", DESA: "",
-                     KODE_DESA: picks[1][2], "Alamat": "", "Tanggal berdiri": datetime.date(2012, 3, 12),
-                     "Nomor badan hukum": "518/45/BH/XIV.10/III/2012", "Tanggal badan hukum": datetime.date(2012, 3, 20),
-                     "Pengesah badan hukum": "Bupati",
-                     "Ketua": "Siti Aminah", "Telepon": "", "Tahun buku RAT terakhir": 2023})
+        rows.append({
+            NIK: "", KODE_DINAS: "KOP-0002", "Nama koperasi": "Koperasi Simpan Pinjam Sejahtera Bersama",
+            JENIS: jenis[Jenis.SIMPAN_PINJAM], BENTUK: bentuk[Bentuk.PRIMER], KELOMPOK: kelompok("KSP"),
+            SYARIAH: "Tidak", MERAH_PUTIH: "Tidak", KECAMATAN: "", DESA: "", KODE_DESA: picks[1][2], "Alamat": "",
+            "Tanggal berdiri": datetime.date(2012, 3, 12), "Nomor badan hukum": "518/45/BH/XIV.10/III/2012",
+            "Tanggal badan hukum": datetime.date(2012, 3, 20), "Pengesah badan hukum": "Bupati",
+            "Ketua": "Siti Aminah", "Telepon": "", "Tahun buku RAT terakhir": 2023,
+        })
     if len(picks) > 2:
-        rows.append({NIK: "", KODE_DINAS: "KOP-0003", "Nama koperasi": "Koperasi Syariah Al-Ikhlas",
-                     JENIS: str(Jenis.SIMPAN_PINJAM.label), BENTUK: str(Bentuk.PRIMER.label),
-                     KELOMPOK: kelompok("KSPPS"), SYARIAH: "Ya", MERAH_PUTIH: "Tidak", KECAMATAN: picks[2][1],
-                     DESA: picks[2][3], KODE_DESA: "", "Alamat": "", "Tanggal berdiri": datetime.date(2019, 10, 1),
-                     "Nomor badan hukum": "AHU-0001234.AH.01.26.TAHUN 2019",
-                     "Tanggal badan hukum": datetime.date(2019, 10, 15),
-                     "Ketua": "Ahmad Fauzi", "Telepon": "", "Tahun buku RAT terakhir": 2024})
+        rows.append({
+            NIK: "", KODE_DINAS: "KOP-0003", "Nama koperasi": "Koperasi Syariah Al-Ikhlas",
+            JENIS: jenis[Jenis.SIMPAN_PINJAM], BENTUK: bentuk[Bentuk.PRIMER], KELOMPOK: kelompok("KSPPS"),
+            SYARIAH: "Ya", MERAH_PUTIH: "Tidak", KECAMATAN: picks[2][1], DESA: picks[2][3], KODE_DESA: "",
+            "Alamat": "", "Tanggal berdiri": datetime.date(2019, 10, 1),
+            "Nomor badan hukum": "AHU-0001234.AH.01.26.TAHUN 2019", "Tanggal badan hukum": datetime.date(2019, 10, 15),
+            "Ketua": "Ahmad Fauzi", "Telepon": "", "Tahun buku RAT terakhir": 2024,
+        })
     return rows or [{}]
 
 
@@ -227,8 +239,7 @@ def guide_notes(kind: str) -> list[str]:
           "lebih dari satu kecamatan), atau Kode desa dari lembar Wilayah."),
         _("Jenis: %(labels)s. KSP/USP dibaca Simpan Pinjam; KSPPS/USPPS dibaca Simpan Pinjam syariah; "
           "KSU dan KUD dibaca %(serba)s dengan kelompok KSU/KUD.")
-        % {"labels": ", ".join(str(label) for label in Jenis.labels),
-           "serba": dict(Jenis.choices).get(serba_usaha, serba_usaha)},
+        % {"labels": ", ".join(labels_id(Jenis).values()), "serba": labels_id(Jenis).get(serba_usaha, serba_usaha)},
         _("Tanggal ditulis HH/BB/TTTT (17/08/2020) atau 17 Agustus 2020. Ya/Tidak boleh ditulis Y/T atau 1/0."),
     ]
 
@@ -286,7 +297,7 @@ def write_wilayah(sheet: Worksheet, office: Office) -> dict[str, str]:
                   _("Daftar kecamatan"), _("Kode kecamatan")])
     for cell in sheet[1]:
         cell.font = BOLD
-    kinds = dict(VillageKind.choices)
+    kinds = labels_id(VillageKind)
     districts = office.districts
     for index, (district_code, district, code, name, kind) in enumerate(office.villages):
         row = [district_code, district, code, name, str(kinds.get(kind, kind)), None]
@@ -309,8 +320,8 @@ def write_wilayah(sheet: Worksheet, office: Office) -> dict[str, str]:
 def write_pilihan(sheet: Worksheet, office: Office) -> dict[str, str]:
     """One column per list; returns the drop-down ranges."""
     lists = {
-        JENIS: [str(label) for label in Jenis.labels],
-        BENTUK: [str(label) for label in Bentuk.labels],
+        JENIS: list(labels_id(Jenis).values()),
+        BENTUK: list(labels_id(Bentuk).values()),
         KELOMPOK: office.kelompok,
         "Ya/Tidak": list(YES_NO),
     }

@@ -136,6 +136,18 @@ def test_the_lists_hold_the_allowed_values(sintang):
     assert column["Ya/Tidak"] == ["Ya", "Tidak"]
 
 
+def test_list_values_stay_indonesian_in_an_english_interface(sintang):
+    from django.utils import translation
+
+    with translation.override("en"):
+        book = open_template(COOPERATIVE)
+    pilihan = {cells[0].value: [cell.value for cell in cells[1:] if cell.value] for cells in book["Pilihan"].iter_cols()}
+    assert pilihan["Jenis"][0] == "Simpan Pinjam" and pilihan["Bentuk"] == ["Primer", "Sekunder"]
+    assert book["Wilayah"]["E2"].value in ("Desa", "Kelurahan")
+    _rows, examples = contoh_table(book["Contoh"], COOPERATIVE)
+    assert examples[1]["Jenis"] == "Simpan Pinjam"
+
+
 def contoh_table(sheet, kind):
     """The example rows under the Contoh sheet's header row, as {header: value} dicts."""
     rows = list(sheet.iter_rows(values_only=True))
