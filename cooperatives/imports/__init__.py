@@ -45,9 +45,8 @@ from .sheets import (
     Sheet,
     match_header,
     read_sheet,
-    template_csv,
-    template_xlsx,
 )
+from .workbook import template_csv, template_xlsx
 
 __all__ = [
     "COLUMNS", "COOPERATIVE_COLUMNS", "RAT_COLUMNS", "Column", "CooperativeImporter", "Importer", "Plan",

@@ -1,13 +1,15 @@
-"""The file format (columns with their fixed Indonesian headers), reading XLSX/CSV, and
-the downloadable templates."""
+"""The file format (columns with their fixed Indonesian headers) and reading XLSX/CSV;
+the downloadable templates are in ``workbook.py``."""
 
 from __future__ import annotations
 
 import csv
 import datetime
 import io
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from itertools import zip_longest
 from typing import Any
 
 from django.conf import settings
@@ -15,18 +17,21 @@ from django.utils.translation import gettext as _
 
 from koperasi_registry.models import ImportJob
 
-from ..choices import Bentuk, Jenis
-from ..models import Kelompok, Village
+from ..choices import Jenis
 from .cells import (
     SheetError,
-    choice_parser,
     is_blank,
+    normalize_kelompok,
     normalize_village_code,
+    parse_bentuk,
     parse_bool,
     parse_date,
     parse_decimal,
     parse_int,
+    parse_jenis,
+    parse_money,
     parse_text,
+    parse_year,
 )
 
 
@@ -49,6 +54,7 @@ NIK = "NIK"
 KODE_DINAS = "Kode dinas"
 KODE_DESA = "Kode desa (Kemendagri)"
 KELOMPOK = "Kelompok"
+JENIS = "Jenis"
 TAHUN_BUKU = "Tahun buku"
 KECAMATAN = "Kecamatan"
 DESA = "Desa/kelurahan"
@@ -59,10 +65,10 @@ COOPERATIVE_COLUMNS = (
            help="Nomor Induk Koperasi; kosongkan bila belum ada"),
     Column(KODE_DINAS, "office_code", example="KOP-0001", text_format=True, help="Kode koperasi dalam catatan dinas"),
     Column("Nama koperasi", "name", example="Koperasi Desa Merah Putih Contoh", aliases=("Nama",)),
-    Column("Jenis", "jenis", choice_parser(Jenis), example="Konsumen",
-           help=", ".join(str(label) for label in Jenis.labels)),
-    Column("Bentuk", "bentuk", choice_parser(Bentuk), example="Primer", help="Primer atau Sekunder"),
-    Column(KELOMPOK, "kelompok", example="", help="Nama kelompok dari daftar dinas"),
+    Column(JENIS, "jenis", parse_jenis, example="Konsumen",
+           help=", ".join(str(label) for label in Jenis.labels) + "; juga KSP, USP, KSPPS (syariah), KSU, KUD"),
+    Column("Bentuk", "bentuk", parse_bentuk, example="Primer", help="Primer atau Sekunder (juga P/S)"),
+    Column(KELOMPOK, "kelompok", normalize_kelompok, example="", help="Nama kelompok dari daftar dinas (lembar Pilihan)"),
     Column("Syariah", "is_syariah", parse_bool, example="Tidak", help="Ya atau Tidak"),
     Column("Merah Putih", "is_merah_putih", parse_bool, example="Ya", help="Ya atau Tidak"),
     Column(KECAMATAN, None, example="Sintang", aliases=("Nama kecamatan", "Kode kecamatan"),
@@ -74,9 +80,9 @@ COOPERATIVE_COLUMNS = (
     Column("Alamat", "address", example="Jl. Lintas Melawi No. 1"),
     Column("Lintang", "latitude", parse_decimal, example="", help="Mis. 0.0734"),
     Column("Bujur", "longitude", parse_decimal, example="", help="Mis. 111.4952"),
-    Column("Tanggal berdiri", "founded_on", parse_date, example=datetime.date(2025, 7, 21), help="HH/BB/TTTT"),
-    Column("Nomor badan hukum", "legal_entity_number", example="AHU-0005202.AH.01.26.TAHUN 2025"),
-    Column("Tanggal badan hukum", "legal_entity_date", parse_date, example=datetime.date(2025, 8, 1),
+    Column("Tanggal berdiri", "founded_on", parse_date, example=datetime.date(2019, 3, 12), help="HH/BB/TTTT"),
+    Column("Nomor badan hukum", "legal_entity_number", example="AHU-0001234.AH.01.26.TAHUN 2019"),
+    Column("Tanggal badan hukum", "legal_entity_date", parse_date, example=datetime.date(2019, 5, 2),
            help="HH/BB/TTTT"),
     Column("Pengesah badan hukum", "legal_entity_authority", example="Kementerian Hukum"),
     Column("Ketua", "chair_name", example="Budi Santoso"),
@@ -85,7 +91,7 @@ COOPERATIVE_COLUMNS = (
     Column("Pengawas", "supervisor_names", example=""),
     Column("Manajer", "manager_name", example=""),
     Column("Telepon", "phone", example="0812 5555 0101", text_format=True),
-    Column(RAT_TERAKHIR, "recorded_rat_year", parse_int, example=2023, aliases=("RAT terakhir", "Tahun RAT terakhir"),
+    Column(RAT_TERAKHIR, "recorded_rat_year", parse_year, example=2023, aliases=("RAT terakhir", "Tahun RAT terakhir"),
            help="Catatan dinas bila laporan RAT-nya tidak ada: tahun buku RAT terakhir yang diketahui. "
                 "Laporan RAT yang dicatat kemudian menggantikannya."),
 )
@@ -93,7 +99,7 @@ COOPERATIVE_COLUMNS = (
 RAT_COLUMNS = (
     Column(NIK, None, example="6105010020001", text_format=True, help="NIK atau Kode dinas koperasi"),
     Column(KODE_DINAS, None, example="KOP-0001", text_format=True, help="NIK atau Kode dinas koperasi"),
-    Column(TAHUN_BUKU, "book_year", parse_int, example=2024),
+    Column(TAHUN_BUKU, "book_year", parse_year, example=2024),
     Column("Tanggal RAT", "rat_date", parse_date, example=datetime.date(2025, 3, 15), help="HH/BB/TTTT"),
     Column("Tanggal lapor", "reported_on", parse_date, example=datetime.date(2025, 3, 20), help="HH/BB/TTTT"),
     Column("Anggota laki-laki", "members_male", parse_int, example=40),
@@ -104,11 +110,11 @@ RAT_COLUMNS = (
     Column("Manajer perempuan", "managers_female", parse_int, example=0),
     Column("Karyawan laki-laki", "employees_male", parse_int, example=2),
     Column("Karyawan perempuan", "employees_female", parse_int, example=3),
-    Column("Modal sendiri", "modal_sendiri", parse_decimal, example=150_000_000, help="Rupiah"),
-    Column("Modal luar", "modal_luar", parse_decimal, example=50_000_000, help="Rupiah"),
-    Column("Total aset", "total_aset", parse_decimal, example=210_000_000, help="Rupiah"),
-    Column("Volume usaha", "volume_usaha", parse_decimal, example=480_000_000, help="Rupiah"),
-    Column("SHU", "shu", parse_decimal, example=12_500_000, help="Rupiah; negatif bila rugi"),
+    Column("Modal sendiri", "modal_sendiri", parse_money, example=150_000_000, help="Rupiah"),
+    Column("Modal luar", "modal_luar", parse_money, example=50_000_000, help="Rupiah"),
+    Column("Total aset", "total_aset", parse_money, example=210_000_000, help="Rupiah"),
+    Column("Volume usaha", "volume_usaha", parse_money, example=480_000_000, help="Rupiah"),
+    Column("SHU", "shu", parse_money, example=12_500_000, help="Rupiah; negatif bila rugi"),
     Column("Catatan", "notes", example=""),
 )
 
@@ -136,13 +142,67 @@ def max_rows() -> int:
     return getattr(settings, "IMPORT_MAX_ROWS", 50_000)
 
 
+@dataclass(frozen=True)
+class FormulaWithoutValue:
+    """A formula cell the file holds no computed value for (a file written by a script,
+    never opened in Excel): reading it as blank would lose data silently."""
+
+    ref: str  # "F12"
+    formula: str
+
+    def __str__(self):
+        return self.formula
+
+
+_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
+
+
+def _has_formulas(worksheet) -> bool:
+    """Does the sheet's XML hold any formula? A streamed scan: no cell is parsed."""
+    tail = b""
+    with worksheet._get_source() as source:  # openpyxl's read-only worksheet stream
+        while chunk := source.read(1 << 20):
+            if _FORMULA_TAG.search(tail + chunk):
+                return True
+            tail = chunk[-16:]
+    return False
+
+
+def _data_sheet(workbook):
+    """The sheet named "Data" (the template's), else the first one."""
+    for worksheet in workbook.worksheets:
+        if worksheet.title.strip().casefold() == "data":
+            return worksheet
+    return workbook.worksheets[0]
+
+
 def _xlsx_rows(upload) -> Iterable[tuple]:
+    """Every row of the data sheet, whatever its ``<dimension>`` entry says (files written by
+    other tools often carry a stale one, and openpyxl's read-only mode trusts it). A formula
+    without a stored value comes as :class:`FormulaWithoutValue`."""
     from openpyxl import load_workbook
+    from openpyxl.utils import get_column_letter
 
     try:
         workbook = load_workbook(upload, read_only=True, data_only=True)
-        sheet = workbook.worksheets[0]
-        yield from sheet.iter_rows(values_only=True)
+        sheet = _data_sheet(workbook)
+        sheet.reset_dimensions()
+        if not _has_formulas(sheet):
+            yield from sheet.iter_rows(values_only=True)
+            return
+        upload.seek(0)
+        formulas = _data_sheet(load_workbook(upload, read_only=True, data_only=False))
+        formulas.reset_dimensions()
+        for number, (values, texts) in enumerate(
+            zip_longest(sheet.iter_rows(values_only=True), formulas.iter_rows(values_only=True), fillvalue=()),
+            start=1,
+        ):
+            row = list(values)
+            for index, text in enumerate(texts):
+                if isinstance(text, str) and text.startswith("=") and (index >= len(row) or row[index] is None):
+                    row.extend([None] * (index + 1 - len(row)))
+                    row[index] = FormulaWithoutValue(ref=f"{get_column_letter(index + 1)}{number}", formula=text)
+            yield tuple(row)
     except SheetError:
         raise
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
@@ -219,71 +279,3 @@ def match_header(header: tuple, known: tuple[Column, ...]) -> list[Column | None
     if known is RAT_COLUMNS and TAHUN_BUKU not in seen:
         raise SheetError(_("Berkas perlu kolom Tahun buku."))
     return columns
-
-
-# --- Templates: the exact headers and one example row --------------------------------------
-
-
-def template_rows(kind: str) -> tuple[list[str], list]:
-    """Header and an example row; the example village and kelompok come from the data."""
-    columns = COLUMNS[kind]
-    village = (
-        Village.objects.in_regency(settings.OFFICE_REGENCY_CODE).order_by("code").values_list("code", flat=True).first()
-    )
-    kelompok = Kelompok.objects.values_list("name", flat=True).first()
-    example = []
-    for column in columns:
-        value = column.example
-        if column.header == KODE_DESA:
-            value = village or ""
-        elif column.header == KELOMPOK:
-            value = kelompok or ""
-        example.append(value)
-    return [column.header for column in columns], example
-
-
-def template_csv(kind: str) -> str:
-    header, example = template_rows(kind)
-    out = io.StringIO()
-    out.write("\ufeff")  # so that Excel opens UTF-8 correctly
-    writer = csv.writer(out)
-    writer.writerow(header)
-    writer.writerow([value.strftime("%d/%m/%Y") if isinstance(value, datetime.date) else value for value in example])
-    return out.getvalue()
-
-
-def template_xlsx(kind: str) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-
-    header, example = template_rows(kind)
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "Data"
-    sheet.append(header)
-    sheet.append(example)
-    for index, column in enumerate(COLUMNS[kind], start=1):
-        letter = get_column_letter(index)
-        sheet[f"{letter}1"].font = Font(bold=True)
-        sheet.column_dimensions[letter].width = max(14, len(column.header) + 4)
-        cell = sheet[f"{letter}2"]
-        if isinstance(column.example, datetime.date):
-            cell.number_format = "DD/MM/YYYY"
-        if column.text_format:
-            for row in range(2, 1002):
-                sheet[f"{letter}{row}"].number_format = "@"
-    sheet.freeze_panes = "A2"
-    notes = workbook.create_sheet("Petunjuk")
-    notes.append(["Kolom", "Keterangan"])
-    notes["A1"].font = notes["B1"].font = Font(bold=True)
-    for column in COLUMNS[kind]:
-        notes.append([column.header, column.help])
-    notes.append([])
-    notes.append(["", "Koperasi dicocokkan dengan NIK, lalu Kode dinas; yang tidak cocok dibuat baru."])
-    notes.append(["", "Sel kosong tidak mengubah data yang sudah ada."])
-    notes.column_dimensions["A"].width = 26
-    notes.column_dimensions["B"].width = 80
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
