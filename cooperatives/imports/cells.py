@@ -75,6 +75,7 @@ _MONTHS = {
 }
 _MONTH_NUMBER = {name: number for number, names in _MONTHS.items() for name in names}
 _NAMED_MONTH = re.compile(r"^(\d{1,2})[\s./-]*([a-z]+)\.?[\s./,-]*(\d+)$")
+_WEEKDAY = re.compile(r"^(senin|selasa|rabu|kamis|jumat|jum'at|sabtu|minggu|ahad),?\s+", re.IGNORECASE)
 _TWO_DIGIT_YEAR = re.compile(r"^\d{1,2}[/.-]\d{1,2}[/.-]\d{2}$")
 
 # Excel's 1900 date system: serial 1 is 1 Jan 1900, and Excel counts a 29 Feb 1900 that
@@ -117,6 +118,7 @@ def parse_date(value) -> datetime.date:
     text = parse_text(value)
     if text.endswith(" 00:00:00"):
         text = text[:-9]
+    text = _WEEKDAY.sub("", text)  # "Senin, 17 Agustus 2020"
     if _TWO_DIGIT_YEAR.match(text):
         raise ValidationError(
             _("Tanggal '%(value)s': tulis tahun dengan empat angka, mis. 17/08/2020.") % {"value": text}

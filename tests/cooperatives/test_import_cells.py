@@ -137,7 +137,7 @@ def test_parse_bool_refuses_with_the_accepted_values(raw):
      ("17 Agustus 2020", D(2020, 8, 17)), ("17 agustus 2020", D(2020, 8, 17)), ("17 Agt 2020", D(2020, 8, 17)),
      ("17 Agu 2020", D(2020, 8, 17)), ("1 Januari 2021", D(2021, 1, 1)), ("5 Mei 2019", D(2019, 5, 5)),
      ("30 Nopember 2018", D(2018, 11, 30)), ("2 Des. 2022", D(2022, 12, 2)), ("17-Agu-2020", D(2020, 8, 17)),
-     ("10 Okt 2023", D(2023, 10, 10)), (datetime.datetime(2020, 8, 17, 9, 30), D(2020, 8, 17)),
+     ("10 Okt 2023", D(2023, 10, 10)), ("Senin, 17 Agustus 2020", D(2020, 8, 17)), (datetime.datetime(2020, 8, 17, 9, 30), D(2020, 8, 17)),
      (D(2020, 8, 17), D(2020, 8, 17)),
      # Excel serial numbers (1900 date system), from a cell not formatted as a date.
      (44000, D(2020, 6, 18)), (44000.0, D(2020, 6, 18)), (44000.75, D(2020, 6, 18)), (43831, D(2020, 1, 1)),
