@@ -33,7 +33,7 @@ from .sheets import COLUMNS, DESA, KECAMATAN, KELOMPOK, KODE_DESA, KODE_DINAS, N
 
 DATA, CONTOH, WILAYAH, PILIHAN = "Data", "Contoh", "Wilayah", "Pilihan"
 LAST_ROW = 2000  # drop-down lists and formats reach this row of the Data sheet
-VILLAGE_CAP = 5000  # villages listed when the office's regency is not set (everything loaded)
+VILLAGE_CAP = 5000  # villages listed at most (an empty OFFICE_REGENCY_CODE means all of them)
 DATE_FORMAT = "DD/MM/YYYY"
 JENIS, BENTUK, SYARIAH, MERAH_PUTIH = "Jenis", "Bentuk", "Syariah", "Merah Putih"
 YES_NO = ("Ya", "Tidak")
@@ -65,8 +65,7 @@ def office_for(kind: str) -> Office:
         .order_by("district__name", "name", "code")
         .values_list("district__code", "district__name", "code", "name", "kind")[: VILLAGE_CAP + 1]
     )
-    truncated = not settings.OFFICE_REGENCY_CODE and len(rows) > VILLAGE_CAP
-    return Office(villages=rows[:VILLAGE_CAP], truncated=truncated,
+    return Office(villages=rows[:VILLAGE_CAP], truncated=len(rows) > VILLAGE_CAP,
                   kelompok=list(Kelompok.objects.order_by("name").values_list("name", flat=True)))
 
 
@@ -305,9 +304,8 @@ def write_wilayah(sheet: Worksheet, office: Office) -> dict[str, str]:
             row += [districts[index][0], districts[index][1]]
         sheet.append(row)
     if office.truncated:
-        sheet["J1"] = _("Hanya %(count)s desa/kelurahan pertama yang dicantumkan (OFFICE_REGENCY_CODE kosong: "
-                        "semua wilayah dimuat). Desa lain tetap dapat diimpor dengan namanya atau Kode desa.") % {
-            "count": VILLAGE_CAP}
+        sheet["J1"] = _("Hanya %(count)s desa/kelurahan pertama yang dicantumkan. Desa lain tetap dapat "
+                        "diimpor dengan namanya atau Kode desa.") % {"count": VILLAGE_CAP}
     for letter, width in zip("ABCDEFGH", (16, 24, 16, 28, 12, 3, 24, 16), strict=True):
         sheet.column_dimensions[letter].width = width
     sheet.freeze_panes = "A2"

@@ -97,6 +97,8 @@ def test_wilayah_is_one_query_and_capped_when_everything_is_loaded(sintang, sett
     monkeypatch.setattr(workbook, "VILLAGE_CAP", 100)
     office = workbook.office_for(COOPERATIVE)
     assert len(office.villages) == 100 and office.truncated
+    settings.OFFICE_REGENCY_CODE = "61.05"  # a regency larger than the cap is cut short too
+    assert workbook.office_for(COOPERATIVE).truncated
     wilayah = open_template(COOPERATIVE)["Wilayah"]
     assert wilayah.max_row == 101
     assert "Hanya 100 desa/kelurahan pertama" in wilayah["J1"].value
