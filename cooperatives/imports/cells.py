@@ -93,10 +93,11 @@ def _date_error(text: str) -> ValidationError:
 
 
 def _checked(date: datetime.date, text: str) -> datetime.date:
-    if not (_EARLIEST.year <= date.year <= _LATEST.year):
+    """A written date's year must be plausible (1900-2100): "17/08/0202" is a typo."""
+    if not (1900 <= date.year <= _LATEST.year):
         raise ValidationError(
             _("Tanggal '%(value)s': tahun %(year)s tidak masuk akal (%(first)s-%(last)s).")
-            % {"value": text, "year": date.year, "first": _EARLIEST.year, "last": _LATEST.year}
+            % {"value": text, "year": date.year, "first": 1900, "last": _LATEST.year}
         )
     return date
 
