@@ -9,7 +9,6 @@ from django.core.exceptions import ValidationError
 from django.forms.models import ModelChoiceIterator, ModelChoiceIteratorValue
 from django.forms.utils import flatatt
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -247,13 +246,8 @@ class RatFilingForm(forms.ModelForm):
             )
         return year
 
-    def clean(self):
-        data = super().clean()
-        today = timezone.localdate()
-        for name in ("rat_date", "reported_on"):
-            if data.get(name) and data[name] > today:
-                self.add_error(name, _("Tanggal tidak boleh di masa depan."))
-        return data
+    # Dates not in the future, book years closed: the model fields' validators
+    # (cooperatives/validators.py), shared with the admin and the import.
 
     def sections(self):
         return [(title, [self[name] for name in names]) for title, names in self.SECTIONS]

@@ -31,7 +31,6 @@ from .cells import (
     parse_jenis,
     parse_money,
     parse_text,
-    parse_year,
 )
 
 
@@ -55,6 +54,7 @@ KODE_DINAS = "Kode dinas"
 KODE_DESA = "Kode desa (Kemendagri)"
 KELOMPOK = "Kelompok"
 JENIS = "Jenis"
+NAMA = "Nama koperasi"
 TAHUN_BUKU = "Tahun buku"
 KECAMATAN = "Kecamatan"
 DESA = "Desa/kelurahan"
@@ -64,7 +64,7 @@ COOPERATIVE_COLUMNS = (
     Column(NIK, "nik", example="6105010020001", text_format=True,
            help="Nomor Induk Koperasi; kosongkan bila belum ada"),
     Column(KODE_DINAS, "office_code", example="KOP-0001", text_format=True, help="Kode koperasi dalam catatan dinas"),
-    Column("Nama koperasi", "name", example="Koperasi Desa Merah Putih Contoh", aliases=("Nama",)),
+    Column(NAMA, "name", example="Koperasi Desa Merah Putih Contoh", aliases=("Nama",)),
     Column(JENIS, "jenis", parse_jenis, example="Konsumen",
            help=", ".join(str(label) for label in Jenis.labels) + "; juga KSP, USP, KSPPS (syariah), KSU, KUD"),
     Column("Bentuk", "bentuk", parse_bentuk, example="Primer", help="Primer atau Sekunder (juga P/S)"),
@@ -91,7 +91,7 @@ COOPERATIVE_COLUMNS = (
     Column("Pengawas", "supervisor_names", example=""),
     Column("Manajer", "manager_name", example=""),
     Column("Telepon", "phone", example="0812 5555 0101", text_format=True),
-    Column(RAT_TERAKHIR, "recorded_rat_year", parse_year, example=2023, aliases=("RAT terakhir", "Tahun RAT terakhir"),
+    Column(RAT_TERAKHIR, "recorded_rat_year", parse_int, example=2023, aliases=("RAT terakhir", "Tahun RAT terakhir"),
            help="Catatan dinas bila laporan RAT-nya tidak ada: tahun buku RAT terakhir yang diketahui. "
                 "Laporan RAT yang dicatat kemudian menggantikannya."),
 )
@@ -99,7 +99,7 @@ COOPERATIVE_COLUMNS = (
 RAT_COLUMNS = (
     Column(NIK, None, example="6105010020001", text_format=True, help="NIK atau Kode dinas koperasi"),
     Column(KODE_DINAS, None, example="KOP-0001", text_format=True, help="NIK atau Kode dinas koperasi"),
-    Column(TAHUN_BUKU, "book_year", parse_year, example=2024),
+    Column(TAHUN_BUKU, "book_year", parse_int, example=2024),
     Column("Tanggal RAT", "rat_date", parse_date, example=datetime.date(2025, 3, 15), help="HH/BB/TTTT"),
     Column("Tanggal lapor", "reported_on", parse_date, example=datetime.date(2025, 3, 20), help="HH/BB/TTTT"),
     Column("Anggota laki-laki", "members_male", parse_int, example=40),
@@ -274,8 +274,10 @@ def match_header(header: tuple, known: tuple[Column, ...]) -> list[Column | None
             _("Kolom tidak dikenal: %(unknown)s. Gunakan judul kolom dari templat.")
             % {"unknown": ", ".join(unknown)}
         )
-    if NIK not in seen and KODE_DINAS not in seen:
+    if known is RAT_COLUMNS and NIK not in seen and KODE_DINAS not in seen:
         raise SheetError(_("Berkas perlu kolom NIK atau Kode dinas untuk mencocokkan koperasi."))
+    if known is not RAT_COLUMNS and not seen & {NIK, KODE_DINAS, NAMA}:
+        raise SheetError(_("Berkas perlu kolom NIK, Kode dinas atau Nama koperasi untuk mencocokkan koperasi."))
     if known is RAT_COLUMNS and TAHUN_BUKU not in seen:
         raise SheetError(_("Berkas perlu kolom Tahun buku."))
     return columns

@@ -270,7 +270,7 @@ def test_a_database_conflict_at_save_time_rolls_everything_back(staf, villages):
         (lambda: SimpleUploadedFile("data.xlsx", b"PK\x03\x04 not really a workbook"), "Berkas XLSX tidak dapat dibaca"),
         (lambda: SimpleUploadedFile("data.csv", b"NIK,\x00\x01\x02"), "Isi berkas bukan teks CSV"),
         (lambda: csv_file(["NIK", "Nama kopersi"], [["1", "a"]]), "Kolom tidak dikenal: Nama kopersi"),
-        (lambda: csv_file(["Nama koperasi"], [["a"]]), "Berkas perlu kolom NIK atau Kode dinas"),
+        (lambda: csv_file(["Alamat"], [["a"]]), "Berkas perlu kolom NIK, Kode dinas atau Nama koperasi"),
         (lambda: csv_file(["NIK", "NIK"], [["1", "2"]]), "Kolom &#x27;NIK&#x27; muncul dua kali"),
         (lambda: SimpleUploadedFile("data.csv", b""), "Berkas yang dikirimkan kosong"),
     ],
