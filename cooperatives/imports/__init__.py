@@ -21,6 +21,12 @@ mirrored by its ``clean()``; and the database constraints still guard the final 
 
 Update rule: a blank cell keeps the stored value; a column missing from the sheet is
 left alone. So a sheet with only "NIK" and "Telepon" updates phone numbers.
+
+Matching: NIK, else Kode dinas, else (for cooperatives) name and village; a new
+cooperative without either key gets a generated Kode dinas. The dry run's plan carries a
+preview (what is created, what changes, old -> new) and a fingerprint; saving re-checks
+and writes only that plan (``importers.import_sheet(expect=...)``). README.md,
+"Importing an office's spreadsheet", says it for users.
 """
 
 from django.core.exceptions import ValidationError
