@@ -21,12 +21,19 @@ migrate: setup
 
 demo: migrate
 	$(PY) manage.py load_regions $(REGIONS)
-	$(PY) manage.py seed_demo
+	@# seed_demo prints the login address of the default HOST: show the one served.
+	@$(PY) manage.py seed_demo >var/seed_demo.log 2>&1 || { cat var/seed_demo.log; exit 1; }
+	@sed 's#http://127\.0\.0\.1:8000/#http://$(HOST)/#' var/seed_demo.log
 
-## Run the app on SQLite (var/koperasi.sqlite3) with Sintang's regions and demo data.
+## Run the app on SQLite (var/koperasi.sqlite3) with Sintang's regions and demo data, and
+## the background worker (imports, large exports) beside it; Ctrl-C stops both.
 run: demo
-	@echo "Koperasi Registry: http://$(HOST)/  (Ctrl-C to stop)"
-	$(PY) manage.py runserver $(HOST)
+	@echo "Koperasi Registry: http://$(HOST)/  (login: http://$(HOST)/accounts/login/; Ctrl-C to stop)"
+	@echo "Background worker: manage.py db_worker, log in var/worker.log"
+	@$(PY) manage.py db_worker --no-reload >>var/worker.log 2>&1 & worker=$$!; \
+	  stop() { kill $$worker 2>/dev/null && wait $$worker; }; \
+	  trap 'stop; exit 130' INT TERM; trap stop EXIT; \
+	  $(PY) manage.py runserver $(HOST)
 
 ## Run the whole test suite (DATABASE_URL picks PostgreSQL; SQLite by default).
 test: setup
