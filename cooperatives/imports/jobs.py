@@ -107,7 +107,7 @@ def _run(job: ImportJob, *, save: bool, progress, mine) -> None:
         job.total = len(sheet.rows)
         mine.update(total=job.total, processed=0, updated_at=timezone.now())
         kwargs = {"kind": job.kind, "sheet": sheet, "user": job.user, "save": save, "progress": progress}
-        if save and _import_sheet_accepts_expect():
+        if save and job.fingerprint and _import_sheet_accepts_expect():
             kwargs["expect"] = job.fingerprint
         plan, result = import_sheet(**kwargs)
         job.processed = job.total
