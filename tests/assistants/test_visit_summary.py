@@ -206,7 +206,6 @@ def test_rows_carry_the_kecamatan_and_follow_a_cooperative_moved_in_its_form_or_
 def test_a_spreadsheet_import_moving_cooperatives_takes_their_rows_along(tmp_path, staf, settings):
     import csv
 
-    settings.IMPORT_RUN_INLINE = True
     settings.MEDIA_ROOT = tmp_path / "media"
     here, there = two_villages_in_two_kecamatan()
     cooperative = CooperativeFactory(village=here, nik="N-PINDAH")

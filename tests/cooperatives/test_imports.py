@@ -29,8 +29,7 @@ State = ImportJob.State
 
 
 @pytest.fixture(autouse=True)
-def inline_imports(settings, tmp_path):
-    settings.IMPORT_RUN_INLINE = True
+def media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
@@ -531,7 +530,7 @@ def test_import_commands_use_the_same_checks_and_save(tmp_path, staf, villages):
     assert not RatFiling.objects.exists()
 
 
-# --- The real background thread -----------------------------------------------------------------
+# --- The job as a task, with progress ----------------------------------------------------------
 
 
 def wait_for(job, states, timeout=30):
@@ -545,8 +544,8 @@ def wait_for(job, states, timeout=30):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_import_runs_in_a_background_thread_with_progress(client, make_user, sintang, settings):
-    settings.IMPORT_RUN_INLINE = False
+def test_the_import_runs_as_a_task_with_progress(client, make_user, sintang, settings):
+    # Tests run tasks at once (ImmediateBackend); the real worker: tests/koperasi_registry/test_worker.py.
     staf = make_user(access.STAF, username="staf-thread")
     Kelompok.objects.get_or_create(name="KSU")
     villages = list(Village.objects.in_regency("61.05").order_by("code").values_list("code", flat=True)[:3])

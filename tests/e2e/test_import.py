@@ -1,5 +1,5 @@
 """Browser journey: a Staf member imports a CSV, fixes the bad row, watches the progress and
-saves, through the real background thread and htmx polling."""
+saves, through the job page and its htmx polling."""
 
 import pytest
 from playwright.sync_api import expect
@@ -24,7 +24,6 @@ def sheet(village_code_second_row: str, first_code: str) -> dict:
 
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
 def test_staf_fixes_a_bad_row_then_imports_with_progress(open_page, live_server, make_user, sintang, settings, viewport):
-    settings.IMPORT_RUN_INLINE = False  # the real background thread
     codes = list(Village.objects.in_regency("61.05").order_by("code").values_list("code", flat=True)[:2])
     # A short name: with a long one the shell's navbar itself overflows at 1280 px (reported to the lead).
     staf = make_user(access.STAF, first_name="Sari", last_name="Staf")
