@@ -338,3 +338,31 @@ def test_an_office_sheet_of_last_rat_years_gives_its_reported_figures(
         aktif, kurang_aktif, tidak_aktif,
     ]
     assert not RatFiling.objects.exists()
+
+
+@pytest.mark.parametrize("kind", [ImportJob.Kind.COOPERATIVE, ImportJob.Kind.RAT])
+def test_the_templates_examples_copied_into_the_data_sheet_pass_the_dry_run(staf, sintang, kind):
+    from openpyxl import load_workbook
+
+    from cooperatives.imports.workbook import template_xlsx
+
+    KelompokFactory(name="KSU")
+    KelompokFactory(name="Merah Putih")
+    workbook = load_workbook(io.BytesIO(template_xlsx(kind)))
+    rows = [list(row) for row in workbook["Contoh"].iter_rows(values_only=True)]
+    header_at = next(i for i, row in enumerate(rows) if row and row[0] == "NIK")  # the examples' header
+    header = [cell for cell in rows[header_at] if cell]
+    examples = []
+    for row in rows[header_at + 1:]:
+        if not any(cell not in (None, "") for cell in row):
+            break
+        examples.append(row[: len(header)])
+    assert len(examples) >= 2
+    if kind == ImportJob.Kind.RAT:  # its rows name cooperatives: make them exist
+        for row in examples:
+            code = row[header.index("Kode dinas")] if "Kode dinas" in header else None
+            nik = row[header.index("NIK")]
+            CooperativeFactory(nik=nik or "", office_code=code or "", founded_on=datetime.date(2000, 1, 1))
+    plan, _result = check(workbook_bytes(header, examples), staf, kind)
+    assert not plan.errors, plan.errors
+    assert plan.preview["create_total"] == len(examples)
