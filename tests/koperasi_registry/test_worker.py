@@ -165,6 +165,85 @@ def test_a_worker_killed_mid_save_leaves_nothing_and_the_job_says_so(staf_client
     assert Cooperative.objects.count() == rows
 
 
+
+WORKER_LOCK_SQL = """
+    SELECT l.pid FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+    WHERE l.locktype = 'relation' AND l.mode = 'RowExclusiveLock' AND l.granted
+      AND l.relation = %s::regclass AND l.pid <> pg_backend_pid() AND a.datname = current_database()
+"""
+
+
+def worker_inserting(table: str, timeout: float = 60, step: float = 0.01) -> int:
+    """The pid of another backend holding RowExclusiveLock on ``table``: its INSERTs have begun
+    and, as that lock lasts until the transaction ends, the saving transaction is still open."""
+    deadline = time.monotonic() + timeout
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline:
+            cursor.execute(WORKER_LOCK_SQL, [table])
+            if row := cursor.fetchone():
+                return row[0]
+            time.sleep(step)
+    raise AssertionError(f"no other backend held RowExclusiveLock on {table} within {timeout}s: "
+                         "the worker's saving transaction was never seen writing")
+
+
+def backend_alive(pid: int) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_stat_activity WHERE pid = %s", [pid])
+        return cursor.fetchone() is not None
+
+
+def kill_with_children(process: subprocess.Popen) -> None:
+    """SIGKILL the worker and any processes it started (``db_worker --no-reload`` starts none)."""
+    children = []
+    for task in Path(f"/proc/{process.pid}/task").glob("*/children"):
+        children += [int(pid) for pid in task.read_text().split()]
+    process.send_signal(signal.SIGKILL)
+    for pid in children:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    process.wait(timeout=30)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql",
+                    reason="needs PostgreSQL: watches pg_locks for the worker's open saving transaction")
+def test_a_worker_killed_inside_the_saving_transaction_leaves_nothing(staf_client, start_worker):
+    rows = 6000
+    job = upload(staf_client, rows, "X")
+    worker = start_worker()
+    wait_until(lambda: status_of(job) in (State.READY, State.INVALID, State.FAILED))
+    assert job.status == State.READY, (job.errors, job.message)
+    assert job.created_count == rows and Cooperative.objects.count() == 0
+
+    staf_client.post(reverse("cooperatives:import_job_confirm", args=[job.pk]))
+    assert status_of(job) == State.SAVING
+    # The rows are checked again, then the transaction opens and the INSERTs start: kill then.
+    backend = worker_inserting(Cooperative._meta.db_table)
+    kill_with_children(worker)
+
+    # PostgreSQL rolls back the dead connection's transaction once it notices the backend is gone.
+    wait_until(lambda: not backend_alive(backend), timeout=30)
+    assert Cooperative.objects.count() == 0
+    assert Cooperative.history.count() == 0
+    job.refresh_from_db()
+    assert job.status == State.SAVING and job.is_running
+
+    wait_until(lambda: ImportJob.objects.get(pk=job.pk).is_stalled, timeout=STALE + 10)
+    page = staf_client.get(job.get_absolute_url(), HTTP_HX_REQUEST="true").content.decode()
+    assert "Pekerja berhenti sebelum selesai; tidak ada yang disimpan." in page
+    assert "hx-trigger" not in page and reverse("cooperatives:import_job_retry", args=[job.pk]) in page
+    assert Cooperative.objects.count() == 0
+
+    staf_client.post(reverse("cooperatives:import_job_retry", args=[job.pk]))
+    start_worker()
+    wait_until(lambda: status_of(job) in (State.DONE, State.FAILED, State.READY))
+    assert job.status == State.DONE, job.message
+    assert (job.attempt, job.created_count) == (3, rows)
+    assert Cooperative.objects.count() == rows
+    assert Cooperative.history.count() == rows
+
 def test_jobs_queued_while_no_worker_runs_are_done_when_one_starts(staf_client, start_worker, sintang):
     job = upload(staf_client, 50, "Q")
     for i in range(3):
