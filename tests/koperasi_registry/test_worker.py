@@ -165,7 +165,6 @@ def test_a_worker_killed_mid_save_leaves_nothing_and_the_job_says_so(staf_client
     assert Cooperative.objects.count() == rows
 
 
-
 WORKER_LOCK_SQL = """
     SELECT l.pid FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
     WHERE l.locktype = 'relation' AND l.mode = 'RowExclusiveLock' AND l.granted
@@ -243,6 +242,7 @@ def test_a_worker_killed_inside_the_saving_transaction_leaves_nothing(staf_clien
     assert (job.attempt, job.created_count) == (3, rows)
     assert Cooperative.objects.count() == rows
     assert Cooperative.history.count() == rows
+
 
 def test_jobs_queued_while_no_worker_runs_are_done_when_one_starts(staf_client, start_worker, sintang):
     job = upload(staf_client, 50, "Q")
