@@ -10,7 +10,6 @@ queues the same stage again.
 
 from __future__ import annotations
 
-import inspect
 import logging
 
 from django.db import IntegrityError, transaction
@@ -66,11 +65,6 @@ def _enqueue(job: ImportJob, *, save: bool) -> None:
     enqueue_on_commit(run_import_job, job.pk, job.attempt, save)
 
 
-def _import_sheet_accepts_expect() -> bool:
-    # TODO: drop once importers.import_sheet takes ``expect`` (being added alongside).
-    return "expect" in inspect.signature(import_sheet).parameters
-
-
 def import_job_run(job_id: int, *, save: bool, attempt: int | None = None) -> ImportJob:
     """Check the job's sheet (and save it, if asked), recording progress and the outcome.
 
@@ -106,10 +100,11 @@ def _run(job: ImportJob, *, save: bool, progress, mine) -> None:
             sheet = read_sheet(handle, job.original_name, job.kind)
         job.total = len(sheet.rows)
         mine.update(total=job.total, processed=0, updated_at=timezone.now())
-        kwargs = {"kind": job.kind, "sheet": sheet, "user": job.user, "save": save, "progress": progress}
-        if save and job.fingerprint and _import_sheet_accepts_expect():
-            kwargs["expect"] = job.fingerprint
-        plan, result = import_sheet(**kwargs)
+        # Saving writes only the plan the user confirmed (its fingerprint), else returns the new one.
+        expect = job.fingerprint if save and job.fingerprint else None
+        plan, result = import_sheet(
+            kind=job.kind, sheet=sheet, user=job.user, save=save, progress=progress, expect=expect
+        )
         job.processed = job.total
         job.error_count = len(plan.errors)
         job.errors = plan.errors[:MAX_STORED_ERRORS]
@@ -120,9 +115,9 @@ def _run(job: ImportJob, *, save: bool, progress, mine) -> None:
             job.created_count, job.updated_count, job.unchanged_count = (
                 len(plan.create), len(plan.update), plan.unchanged,
             )
-            job.fingerprint = getattr(plan, "fingerprint", "")
-            job.preview = getattr(plan, "preview", {})
-            if save and getattr(plan, "stale", False):
+            job.fingerprint = plan.fingerprint
+            job.preview = plan.preview
+            if plan.stale:
                 job.message = _("Data berubah sejak pemeriksaan; periksa rencana baru ini lalu simpan lagi.")
         else:
             job.status = State.DONE
