@@ -37,7 +37,7 @@ def test_staf_fixes_a_bad_row_then_imports_with_progress(open_page, live_server,
 
     errors = page.get_by_test_id("import-errors")
     expect(errors).to_contain_text(
-        "Baris 3, kolom Kode desa (Kemendagri): Kode desa 61.05.99.9999 tidak dikenal di wilayah dinas."
+        "Baris 3, kolom Kode desa (Kemendagri): Kode desa 61.05.99.9999 tidak ada di wilayah dinas."
     )
     expect(page.get_by_test_id("import-result")).to_contain_text("Tidak ada yang disimpan")
     assert has_no_horizontal_scroll(page)
