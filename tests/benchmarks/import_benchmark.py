@@ -465,6 +465,7 @@ def main():
 
     workdir = Path(tempfile.mkdtemp(prefix="import-bench-"))
     settings.MEDIA_ROOT = str(workdir / "media")
+    settings.IMPORT_MAX_ROWS = max(options.rows, 50_000)  # raised for a larger timed sheet
     old = setup_databases(verbosity=0, interactive=False)
     try:
         from cooperatives.models import Kelompok
