@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.db import transaction
 from simple_history.admin import SimpleHistoryAdmin
 
+from .health import admin as health_admin  # noqa: F401  (registers the health assessment admin)
 from .models import Cooperative, District, Kelompok, RatAttachment, RatFiling, Regency, Village
 from .services import cooperative_refresh_rat_summary, rat_filing_delete, rat_filing_save
 

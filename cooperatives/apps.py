@@ -7,5 +7,4 @@ class CooperativesConfig(AppConfig):
     verbose_name = _("Koperasi")
 
     def ready(self):
-        from . import health_admin  # noqa: F401  (health assessment admin)
         from . import receivers  # noqa: F401  (last_rat_year follows recorded_rat_year)

@@ -20,7 +20,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from .choices import Jenis, Lifecycle
-from .health_services import assessment_create
+from .health.services import assessment_create
 from .models import Cooperative, HealthAssessment, HealthInstrument
 
 KSP, KSPPS, PERMENKOP, RATING = "ksp-perdep-06-2016", "kspps-perdep-07-2016", "permenkop-9-2020", "pemeringkatan-2007"

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .choices import Bentuk, Jenis, Status, VillageKind
 from .forms import FastSelect, GroupedVillageIterator, VillageChoiceField
-from .health_filtersets import latest_health_category_filter
+from .health.filtersets import latest_health_category_filter
 from .models import Cooperative, Kelompok, RatFiling, Village
 from .selectors import office_districts, office_villages
 from .status import DUE_COMPLIANCE, Compliance, recent_years

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from . import health_views, import_views, village_views, views
+from . import import_views, village_views, views
+from .health import views as health_views
 
 app_name = "cooperatives"
 
@@ -24,7 +25,7 @@ urlpatterns: list = [
     path("impor/<int:pk>/", import_views.ImportJobView.as_view(), name="import_job"),
     path("impor/<int:pk>/simpan/", import_views.ImportConfirmView.as_view(), name="import_job_confirm"),
     path("impor/<int:pk>/coba-lagi/", import_views.ImportRetryView.as_view(), name="import_job_retry"),
-    # Health assessments (cooperatives/health_views.py)
+    # Health assessments (cooperatives/health/views.py)
     path("kesehatan/", health_views.AssessmentListView.as_view(), name="assessment_list"),
     path("kesehatan/tambah/", health_views.AssessmentCreateView.as_view(), name="assessment_add"),
     path("kesehatan/<int:pk>/", health_views.AssessmentDetailView.as_view(), name="assessment_detail"),

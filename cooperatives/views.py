@@ -20,7 +20,7 @@ from koperasi_registry.access import RoleRequiredMixin
 from koperasi_registry.views import FilteredTableView
 
 from . import selectors
-from .health_selectors import assessment_history
+from .health.selectors import assessment_history
 from .filtersets import DUE, CooperativeFilterSet, status_year
 from .forms import CooperativeForm, RatAttachmentFormSet, RatFilingForm
 from .models import RatFiling

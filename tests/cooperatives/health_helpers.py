@@ -5,7 +5,7 @@ import datetime
 from importlib import import_module
 from decimal import Decimal
 
-from cooperatives.health_services import assessment_create
+from cooperatives.health.services import assessment_create
 from cooperatives.models import HealthInstrument
 from tests.factories import CooperativeFactory
 

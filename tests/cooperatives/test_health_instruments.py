@@ -4,8 +4,8 @@ from decimal import Decimal
 
 import pytest
 
-from cooperatives.health_score import validate_thresholds, validate_weights
-from cooperatives.health_selectors import instrument_rules
+from cooperatives.health.rules import validate_thresholds, validate_weights
+from cooperatives.health.selectors import instrument_rules
 from cooperatives.models import HealthInstrument
 
 from .health_helpers import KSP, KSPPS, PERMENKOP, RATING, instrument

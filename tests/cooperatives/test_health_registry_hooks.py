@@ -6,8 +6,8 @@ import pytest
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from cooperatives.health_filtersets import filter_latest_health_category, latest_health_category_filter
-from cooperatives.health_selectors import assessment_history, with_latest_health_category
+from cooperatives.health.filtersets import filter_latest_health_category, latest_health_category_filter
+from cooperatives.health.selectors import assessment_history, with_latest_health_category
 from cooperatives.models import Cooperative, HealthAspect
 
 from .health_helpers import KSP, PERMENKOP, assess, instrument, ksp, produsen

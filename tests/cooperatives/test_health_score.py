@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from cooperatives.health_score import (
+from cooperatives.health.rules import (
     Aspect,
     InstrumentRules,
     category_rank,
@@ -17,7 +17,7 @@ from cooperatives.health_score import (
     validate_weights,
     weighted_total,
 )
-from cooperatives.models.health import instrument_applies
+from cooperatives.health.models import instrument_applies
 
 D = Decimal
 KSP_THRESHOLDS = [(D(80), "Sehat"), (D(66), "Cukup Sehat"), (D(51), "Dalam Pengawasan"), (D(0), "Dalam Pengawasan Khusus")]

@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 
 from assistants.models import VisitSummary
 from cooperatives.choices import Status
-from cooperatives.health_selectors import health_category_choices
+from cooperatives.health.selectors import health_category_choices
 from cooperatives.models import HealthAssessment
 from cooperatives.querysets import visible_by_district_q, visible_cooperatives_q
 from cooperatives.status import DUE_COMPLIANCE, Compliance, recent_years

@@ -14,11 +14,11 @@ from koperasi_registry import access
 from koperasi_registry.access import RoleRequiredMixin
 from koperasi_registry.views import FilteredTableView
 
-from .health_filtersets import AssessmentFilterSet
-from .health_forms import AssessmentForm
-from .health_selectors import assessment_history, assessment_list
-from .health_services import assessment_create
-from .health_tables import AssessmentTable
+from .filtersets import AssessmentFilterSet
+from .forms import AssessmentForm
+from .selectors import assessment_history, assessment_list
+from .services import assessment_create
+from .tables import AssessmentTable
 
 OFFICE_ROLES = (access.ADMIN, access.KABID, access.STAF)
 ENTRY_ROLES = (access.ADMIN, access.STAF)

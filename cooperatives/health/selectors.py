@@ -13,9 +13,9 @@ from decimal import Decimal
 
 from django.db.models import OuterRef, Subquery
 
-from .health_score import Aspect, InstrumentRules
-from .models import Cooperative, HealthAssessment, HealthCategoryThreshold, HealthInstrument
-from .models.health import ThresholdLevel
+from ..models import Cooperative
+from .models import HealthAssessment, HealthCategoryThreshold, HealthInstrument, ThresholdLevel
+from .rules import Aspect, InstrumentRules
 
 
 def assessment_list(*, user):

@@ -8,10 +8,10 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .health_score import checklist_percentage, score_assessment
-from .health_selectors import instrument_choices, instrument_rules
-from .models import Cooperative, HealthAssessment, HealthInstrument
-from .models.health import InstrumentKind
+from ..models import Cooperative
+from .models import HealthAssessment, HealthInstrument, InstrumentKind
+from .rules import checklist_percentage, score_assessment
+from .selectors import instrument_choices, instrument_rules
 
 
 class InstrumentChoiceField(forms.ModelChoiceField):

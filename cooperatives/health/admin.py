@@ -1,5 +1,5 @@
 """Django admin for health instruments (Admin edits weights and thresholds) and a read-only
-view of stored assessments. Imported from ``CooperativesConfig.ready``.
+view of stored assessments. Registered by importing this module from ``cooperatives/admin.py``.
 
 Editing an instrument never changes a stored assessment: each keeps its own snapshot.
 "Simpan sebagai baru" copies an instrument with its aspects and thresholds, which is the
@@ -11,9 +11,8 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from simple_history.admin import SimpleHistoryAdmin
 
-from .health_score import to_decimal, validate_thresholds, validate_weights
-from .models import HealthAspect, HealthAspectScore, HealthAssessment, HealthCategoryThreshold, HealthInstrument
-from .models.health import ThresholdLevel
+from .rules import to_decimal, validate_thresholds, validate_weights
+from .models import HealthAspect, HealthAspectScore, HealthAssessment, HealthCategoryThreshold, HealthInstrument, ThresholdLevel
 
 
 def _kept_rows(formset):

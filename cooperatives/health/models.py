@@ -4,8 +4,8 @@ Instruments are data, versioned: a new regulation is a new ``HealthInstrument`` 
 its aspects (weights) and category thresholds, not a code change. An assessment stores
 its inputs (aspect scores) and its results (total, category) together with a snapshot of
 the weights and thresholds it was computed with, so a later change to the instrument
-never rewrites history. Scoring itself is in ``cooperatives.health_score`` (pure) and is
-applied by ``cooperatives.health_services.assessment_create``.
+never rewrites history. Scoring itself is in ``cooperatives.health.rules`` (pure) and is
+applied by ``cooperatives.health.services.assessment_create``.
 
 The choices live here rather than in ``choices.py`` to keep the health code together.
 """
@@ -20,9 +20,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from cooperatives.choices import Jenis
+from cooperatives.models.cooperatives import Cooperative
 from koperasi_registry.uploads import FileCheck
-
-from .cooperatives import Cooperative
 
 
 class InstrumentKind(models.TextChoices):

@@ -15,7 +15,7 @@ A category is the label of the highest lower bound not above the value (bounds a
 inclusive: 80 is Sehat, 79.99 Cukup Sehat). Totals are rounded to two decimals, half up,
 before the category is looked up, so the category always matches the total shown.
 
-No database here: the service (``health_services.assessment_create``) passes in the
+No database here: the service (``services.assessment_create``) passes in the
 instrument's rows as plain values and stores the result with a snapshot of them.
 """
 

@@ -8,9 +8,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from .health_score import checklist_percentage, score_assessment
-from .health_selectors import instrument_rules
-from .models import Cooperative, HealthAspectScore, HealthAssessment, HealthInstrument
+from ..models import Cooperative
+from .models import HealthAspectScore, HealthAssessment, HealthInstrument
+from .rules import checklist_percentage, score_assessment
+from .selectors import instrument_rules
 
 
 def aspect_scores_from_checklist(

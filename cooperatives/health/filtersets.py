@@ -7,9 +7,10 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .choices import Jenis
-from .health_selectors import health_category_choices, with_latest_health_category
-from .models import District, HealthAssessment, HealthInstrument
+from ..choices import Jenis
+from ..models import District
+from .models import HealthAssessment, HealthInstrument
+from .selectors import health_category_choices, with_latest_health_category
 
 
 def _category_choices():
