@@ -176,7 +176,7 @@ def _data_sheet(workbook):
     return workbook.worksheets[0]
 
 
-def _xlsx_rows(upload) -> Iterable[tuple]:
+def _xlsx_rows(upload, *, header_only: bool = False) -> Iterable[tuple]:
     """Every row of the data sheet, whatever its ``<dimension>`` entry says (files written by
     other tools often carry a stale one, and openpyxl's read-only mode trusts it). A formula
     without a stored value comes as :class:`FormulaWithoutValue`."""
@@ -187,7 +187,7 @@ def _xlsx_rows(upload) -> Iterable[tuple]:
         workbook = load_workbook(upload, read_only=True, data_only=True)
         sheet = _data_sheet(workbook)
         sheet.reset_dimensions()
-        if not _has_formulas(sheet):
+        if header_only or not _has_formulas(sheet):
             yield from sheet.iter_rows(values_only=True)
             return
         upload.seek(0)
@@ -218,8 +218,15 @@ def _decode(data: bytes) -> str:
         return data.decode("cp1252", errors="replace")  # CSV saved by Excel on Windows
 
 
-def _csv_rows(upload) -> Iterable[tuple]:
-    text = _decode(upload.read())
+HEADER_BYTES = 64 * 1024  # enough for any header row
+
+
+def _csv_rows(upload, *, header_only: bool = False) -> Iterable[tuple]:
+    # The header alone needs only the file's start: the web request never reads a whole sheet.
+    data = upload.read(HEADER_BYTES) if header_only else upload.read()
+    if header_only and b"\n" in data:
+        data = data[: data.index(b"\n")]
+    text = _decode(data)
     first_line = text.split("\n", 1)[0]
     # Excel with Indonesian regional settings separates with ";" (the comma is the decimal mark).
     delimiter = max((";", ",", "\t"), key=first_line.count)
@@ -232,7 +239,8 @@ def read_sheet(upload, name: str, kind: str, *, header_only: bool = False) -> Sh
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if extension not in ("xlsx", "csv"):
         raise SheetError(_("Gunakan berkas .xlsx atau .csv."))
-    raw_rows = iter(_xlsx_rows(upload) if extension == "xlsx" else _csv_rows(upload))
+    reader = _xlsx_rows if extension == "xlsx" else _csv_rows
+    raw_rows = iter(reader(upload, header_only=header_only))
     header = next(raw_rows, None)
     if header is None:
         raise SheetError(_("Berkas kosong: baris pertama harus berisi judul kolom."))

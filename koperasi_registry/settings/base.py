@@ -141,7 +141,14 @@ DJANGO_TABLES2_TABLE_ATTRS = {"class": "table table-sm table-hover align-middle"
 
 # Uploads: size cap for attachments and photos (bytes).
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
+# Spreadsheets to import: 100,000 rows are about 11 MB as XLSX and 20 MB as CSV.
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 64 * 1024 * 1024)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
+# Images (visit photos, image attachments): largest pixel count, read from the header
+# before anything is decoded; also Pillow's MAX_IMAGE_PIXELS. 52 MP lets a 50 MP phone's
+# full-resolution photo (8160 x 6144 = 50.1 MP) through; a JPEG is decoded reduced, and
+# another format at the cap costs at most about 210 MB (4 bytes a pixel), one at a time.
+UPLOAD_MAX_PIXELS = env_int("UPLOAD_MAX_PIXELS", 52_000_000)
 
 # --- The office -------------------------------------------------------------------
 # Kemendagri code of the kabupaten/kota this office serves (Sintang by default). Lists

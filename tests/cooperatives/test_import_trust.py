@@ -366,3 +366,18 @@ def test_the_templates_examples_copied_into_the_data_sheet_pass_the_dry_run(staf
     plan, _result = check(workbook_bytes(header, examples), staf, kind)
     assert not plan.errors, plan.errors
     assert plan.preview["create_total"] == len(examples)
+
+
+def test_the_upload_reads_only_the_header_of_a_csv(staf, sintang):
+    class Counting(io.BytesIO):
+        read_bytes = 0
+
+        def read(self, size=-1):
+            data = super().read(size)
+            Counting.read_bytes += len(data)
+            return data
+
+    body = ("Kode dinas,Nama koperasi\n" + "K-1,Koperasi Satu\n" * 200_000).encode()
+    sheet = imports.read_sheet(Counting(body), "data.csv", ImportJob.Kind.COOPERATIVE, header_only=True)
+    assert [column.header for column in sheet.present] == ["Kode dinas", "Nama koperasi"]
+    assert Counting.read_bytes <= 64 * 1024 < len(body)

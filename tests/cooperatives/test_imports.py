@@ -282,7 +282,7 @@ def test_wrong_or_damaged_files_are_refused_with_a_message(client_as, staf, make
 
 
 def test_oversized_file_is_refused(client_as, staf, settings):
-    settings.UPLOAD_MAX_BYTES = 50
+    settings.IMPORT_MAX_BYTES = 50
     file = csv_file(COOP_HEADER, [["N-1", "", "Koperasi dengan nama yang panjang sekali", "Konsumen"]])
     response = upload(client_as(staf), "cooperative_import", file)
     assert response.status_code == 200
