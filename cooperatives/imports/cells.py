@@ -12,10 +12,12 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from ..choices import Bentuk, Jenis
@@ -293,6 +295,17 @@ def _serba_usaha_jenis() -> str:
     return getattr(settings, "IMPORT_JENIS_FOR_SERBA_USAHA", "konsumen")
 
 
+@lru_cache(maxsize=8)
+def _jenis_keys(language: str | None) -> dict[str, str]:
+    """``{"simpan pinjam": "simpan_pinjam", ...}``: stored values and labels (in the active
+    language; once per language, not once per cell)."""
+    keys = {}
+    for stored, label in Jenis.choices:
+        keys[stored.replace("_", " ")] = stored
+        keys[" ".join(_words(label))] = stored
+    return keys
+
+
 def parse_jenis(value) -> JenisCell:
     """"Simpan Pinjam", "KSP", "USP", "Kop. Simpan Pinjam", "KSPPS" (syariah), "Konsumen",
     "Kop Produsen"...; the multi-purpose "KSU"/"Serba Usaha"/"KUD" take the jenis in the
@@ -304,9 +317,8 @@ def parse_jenis(value) -> JenisCell:
         return JenisCell(Jenis.SIMPAN_PINJAM.value)
     if key in _SERBA_USAHA:
         return JenisCell(_serba_usaha_jenis(), kelompok=_SERBA_USAHA[key])
-    for stored, label in Jenis.choices:
-        if key in (stored.replace("_", " "), " ".join(_words(label))):
-            return JenisCell(stored)
+    if key in (stored := _jenis_keys(get_language())):
+        return JenisCell(stored[key])
     raise ValidationError(
         _("Jenis '%(value)s' tidak dikenal. Isi salah satu: %(labels)s (juga KSP, USP, KSPPS, KSU, KUD).")
         % {"value": parse_text(value), "labels": ", ".join(str(label) for label in Jenis.labels)}

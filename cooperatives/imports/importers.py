@@ -134,11 +134,15 @@ class Importer:
     def column_values(self, column: str, parse=parse_text) -> set:
         """The sheet's distinct, non-blank values in ``column``, parsed (unparseable ones left out)."""
         values = set()
+        positions = [i for i, c in enumerate(self.sheet.columns) if c is not None and c.header == column]
+        if not positions:
+            return values
+        index = positions[0]
         for _number, row in self.sheet.rows:
-            cells = self.cells(row)
-            if column in cells and not isinstance(cells[column], FormulaWithoutValue):
+            raw = row[index] if index < len(row) else None
+            if not is_blank(raw) and not isinstance(raw, FormulaWithoutValue):
                 try:
-                    values.add(parse(cells[column]))
+                    values.add(parse(raw))
                 except ValidationError:
                     continue
         values.discard("")
