@@ -9,7 +9,6 @@ from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from PIL import Image, UnidentifiedImageError
 
 from cooperatives.models import Cooperative
 from koperasi_registry import access
@@ -46,7 +45,15 @@ class MultipleFileField(forms.FileField):
         files = data if isinstance(data, (list, tuple)) else ([data] if data else [])
         if len(files) > MAX_FILES:
             raise ValidationError(_("Paling banyak %(n)s berkas sekali kirim."), params={"n": MAX_FILES})
-        return [single(item, initial) for item in files]
+        cleaned, errors = [], []
+        for item in files:  # every refused file is named, not only the first
+            try:
+                cleaned.append(single(item, initial))
+            except ValidationError as exc:
+                errors.extend(exc.error_list)
+        if errors:
+            raise ValidationError(errors)
+        return cleaned
 
 
 def office_users():
@@ -102,7 +109,7 @@ class VisitForm(forms.ModelForm):
     )
     photos = MultipleFileField(
         label=_("Foto"),
-        validators=[FileCheck(extensions=IMAGE_EXTENSIONS)],
+        validators=[FileCheck(extensions=IMAGE_EXTENSIONS)],  # each: type, size, pixel cap, decodes (ImageCheck)
         widget=MultipleFileInput(attrs={"accept": "image/*", "capture": "environment"}),
         help_text=_("Boleh beberapa foto; foto besar diperkecil otomatis."),
     )
@@ -177,19 +184,6 @@ class VisitForm(forms.ModelForm):
         if value and value > timezone.localdate():
             raise ValidationError(_("Tanggal kunjungan tidak boleh di masa depan."))
         return value
-
-    def clean_photos(self):
-        photos = self.cleaned_data.get("photos") or []
-        for photo in photos:
-            try:
-                photo.seek(0)
-                with Image.open(photo) as image:
-                    image.verify()
-            except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as exc:
-                raise ValidationError(_("%(name)s bukan foto yang bisa dibaca."), params={"name": photo.name}) from exc
-            finally:
-                photo.seek(0)
-        return photos
 
     def clean(self):
         cleaned = super().clean()

@@ -16,6 +16,7 @@ from PIL import Image, ImageOps
 from simple_history.utils import bulk_create_with_history
 
 from cooperatives.models import Cooperative
+from koperasi_registry.uploads import open_image
 
 from . import conf, rules
 from .choices import AttachmentKind, FollowUpStatus
@@ -35,17 +36,22 @@ from .models.summary import KIND_FIELDS
 def photo_reduce(upload, *, max_side: int | None = None, quality: int | None = None) -> ContentFile:
     """A phone photo reduced to ``max_side`` px on its longest side, turned upright (EXIF),
     stripped of metadata and stored as JPEG. Small images are re-encoded the same way, so
-    that no location or camera metadata is kept."""
+    that no location or camera metadata is kept. The upload has passed ``ImageCheck``
+    (pixel cap, decodable); memory stays bounded: a JPEG is decoded at the smallest DCT
+    scale still at least ``max_side`` (``draft``), and the image is made small before it is
+    turned upright or flattened."""
     max_side = max_side or conf.photo_max_side()
     quality = quality or conf.photo_jpeg_quality()
-    upload.seek(0)
-    with Image.open(upload) as image:
-        image = ImageOps.exif_transpose(image)
+    with open_image(upload) as opened:
+        if opened.format == "JPEG":
+            opened.draft(None, (max_side, max_side))
+        image = opened.convert("RGBA") if opened.mode in ("P", "1", "PA") else opened  # palette: resize smoothly
+        image.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
+        image = ImageOps.exif_transpose(image)  # on the small image (a copy)
         if image.mode not in ("RGB", "L"):
             background = Image.new("RGB", image.size, "white")
             background.paste(image, mask=image.convert("RGBA").split()[-1])
             image = background
-        image.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
         buffer = io.BytesIO()
         image.save(buffer, format="JPEG", quality=quality, optimize=True)
     stem = PurePath(getattr(upload, "name", "") or "foto").stem[:80] or "foto"

@@ -8,6 +8,18 @@ class KoperasiRegistryConfig(AppConfig):
     verbose_name = _("Koperasi Registry")
 
     def ready(self):
+        from django.core.signals import setting_changed
+
         from .access import sync_role_groups
+        from .uploads import apply_pillow_limit
 
         post_migrate.connect(sync_role_groups, dispatch_uid="koperasi_registry.sync_role_groups")
+        apply_pillow_limit()  # Pillow refuses decompression bombs above UPLOAD_MAX_PIXELS
+        setting_changed.connect(_pillow_limit_changed, dispatch_uid="koperasi_registry.pillow_limit")
+
+
+def _pillow_limit_changed(*, setting, **_kwargs):
+    if setting == "UPLOAD_MAX_PIXELS":
+        from .uploads import apply_pillow_limit
+
+        apply_pillow_limit()
