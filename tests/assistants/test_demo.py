@@ -6,8 +6,8 @@ import io
 import pytest
 from django.utils import timezone
 
-from assistants import demo
 from assistants.models import Assignment, BusinessAssistant, CoachingTarget, CoachingVisit, FinancingProposal, FollowUp, Programme
+from koperasi_registry.devtools.demo import assistants as demo
 from tests.factories import CooperativeFactory
 
 pytestmark = pytest.mark.django_db

@@ -5,8 +5,8 @@ from decimal import Decimal
 
 import pytest
 
-from cooperatives import demo_health
 from cooperatives.models import HealthAssessment
+from koperasi_registry.devtools.demo import health as demo_health
 
 from .health_helpers import ksp, kspps, produsen
 

@@ -1,4 +1,4 @@
-"""The Sintang demo office (cooperatives.demo, run by ``manage.py seed_demo``)."""
+"""The Sintang demo office (koperasi_registry.devtools.demo.registry, run by ``manage.py seed_demo``)."""
 
 import datetime
 from decimal import Decimal
@@ -8,10 +8,10 @@ import pytest
 from django.core.management import call_command
 from django.db.models import Count, Max
 
-from cooperatives import demo
 from cooperatives.choices import Bentuk, Lifecycle, Status
 from cooperatives.models import Cooperative, RatFiling, Village
 from cooperatives.status import StatusRules
+from koperasi_registry.devtools.demo import registry as demo
 
 TODAY = datetime.date(2026, 11, 22)
 
@@ -226,12 +226,12 @@ def test_seed_keeps_an_existing_merah_putih_cooperative_and_nik(sintang):
 
 
 def test_seed_demo_command_prints_a_status_summary(sintang, monkeypatch):
-    from koperasi_registry.management.commands import seed_demo
+    from koperasi_registry.devtools import demo as seed_demo
 
-    assert "cooperatives.demo.seed" in seed_demo.SEEDERS
+    assert demo.seed in seed_demo.SEEDERS
     monkeypatch.setattr(
-        seed_demo, "SEEDERS", ["cooperatives.demo.seed"]
-    )  # the other apps test theirs
+        seed_demo, "SEEDERS", [demo.seed]
+    )  # the other seeders have their own tests
     out = StringIO()
     call_command("seed_demo", stdout=out)
     text = out.getvalue()

@@ -1,5 +1,5 @@
 """Demo health assessments: ``seed(stdout)``, one of ``manage.py seed_demo``'s SEEDERS, run
-after the registry's demo seeder (``cooperatives.demo.seed``).
+after the registry's demo seeder (``devtools.demo.registry.seed``).
 
 For the two latest book years it assesses every savings cooperative (KSP on Perdep
 06/2016, and in the latest year also on Permenkop 9/2020 with checklist counts; KSPPS on
@@ -19,9 +19,10 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from .choices import Jenis, Lifecycle
-from .health.services import assessment_create
-from .models import Cooperative, HealthAssessment, HealthInstrument
+from cooperatives.choices import Jenis, Lifecycle
+from cooperatives.health.models import HealthAssessment, HealthInstrument
+from cooperatives.health.services import assessment_create
+from cooperatives.models import Cooperative
 
 KSP, KSPPS, PERMENKOP, RATING = "ksp-perdep-06-2016", "kspps-perdep-07-2016", "permenkop-9-2020", "pemeringkatan-2007"
 OTHER_SHARE = 4  # every fourth non-savings cooperative is rated

@@ -19,16 +19,11 @@ import uuid
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from cooperatives.choices import Lifecycle
-from cooperatives.models import Cooperative
-from koperasi_registry import access
-
-from .choices import AidKind, Funding, FollowUpStatus, ProgrammeKind, ProposalKind, ProposalStatus, VisitKind
-from .models import (
+from assistants.choices import AidKind, Funding, FollowUpStatus, ProgrammeKind, ProposalKind, ProposalStatus, VisitKind
+from assistants.models import (
     Assignment,
     BusinessAssistant,
     CoachingTarget,
@@ -39,7 +34,12 @@ from .models import (
     ProgrammeParticipation,
     VisitTopic,
 )
-from .services import visit_summary_refresh
+from assistants.services import visit_summary_refresh
+from cooperatives.choices import Lifecycle
+from cooperatives.models import Cooperative
+from koperasi_registry import access
+
+from .users import demo_user
 
 SEED = 4
 NAMES = [
@@ -73,32 +73,21 @@ PEOPLE = ["Ketua dan bendahara", "Ketua pengurus", "Manajer dan dua anggota", "P
 LENDERS = ["Bank Kalbar", "BRI Unit Sintang", "LPDB-KUMKM", "Bank Mandiri", "CU setempat"]
 
 
-def _assistant_users(password):
-    User = get_user_model()
-    group = Group.objects.get(name=access.PENDAMPING)
+def _assistant_users():
     users = []
-    main = User.objects.filter(username="pendamping").first()
+    main = get_user_model().objects.filter(username="pendamping").first()
     if main is not None:
         users.append(main)
     for number, (first, last) in enumerate(NAMES, start=1):
-        user, created = User.objects.get_or_create(
-            username=f"pendamping{number:02d}", defaults={"first_name": first, "last_name": last}
-        )
-        if created:
-            user.set_password(password)
-            user.save()
-        user.groups.add(group)
-        users.append(user)
+        users.append(demo_user(f"pendamping{number:02d}", first, last, access.PENDAMPING))
     return users
 
 
 def seed(stdout):
-    from koperasi_registry.management.commands.seed_demo import DEMO_PASSWORD
-
     rng = random.Random(SEED)
     today = timezone.localdate()
     assistants = []
-    for index, user in enumerate(_assistant_users(DEMO_PASSWORD)):
+    for index, user in enumerate(_assistant_users()):
         assistant, _ = BusinessAssistant.objects.get_or_create(
             user=user,
             defaults={
