@@ -4,7 +4,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import conf, rules
+from . import coaching, conf
 from .models import (
     Assignment,
     BusinessAssistant,
@@ -38,7 +38,7 @@ class BusinessAssistantAdmin(SimpleHistoryAdmin):
         super().save_related(request, form, formsets, change)
         current = Assignment.objects.current().filter(assistant=form.instance).count()
         maximum = conf.max_assignments()
-        if rules.assignment_overload(current=current, maximum=maximum):
+        if coaching.assignment_overload(current=current, maximum=maximum):
             messages.warning(
                 request,
                 _("%(name)s kini mendampingi %(n)s koperasi, melebihi batas %(max)s.")

@@ -13,7 +13,7 @@ from cooperatives.models import Cooperative, District
 from cooperatives.querysets import visible_by_district_q
 from cooperatives.status import status_date
 
-from . import conf, rules
+from . import coaching, conf
 from .choices import FollowUpStatus
 from .models import (
     Assignment,
@@ -253,7 +253,7 @@ def target_progress(*, target: CoachingTarget, user) -> dict:
     )
     total = sum(row["coached"] for row in by_district)  # a handful of kecamatan rows, not cooperatives
     return {
-        "progress": rules.target_progress(coached=total, target=target.target_count),
+        "progress": coaching.target_progress(coached=total, target=target.target_count),
         "by_district": by_district,
         "min_visits": conf.coached_min_visits(),
         "kinds": conf.coached_visit_kinds(),
@@ -304,7 +304,7 @@ def proposal_status_history(*, proposal: FinancingProposal):
 
 
 def monthly_report(*, user, assistant: BusinessAssistant, year: int, month: int):
-    first, last = rules.month_bounds(year, month)
+    first, last = coaching.month_bounds(year, month)
     return (
         CoachingVisit.objects.visible_to(user)
         .filter(assistant=assistant, visit_date__range=(first, last))

@@ -18,7 +18,7 @@ from simple_history.utils import bulk_create_with_history
 from cooperatives.models import Cooperative
 from koperasi_registry.uploads import open_image
 
-from . import conf, rules
+from . import coaching, conf
 from .choices import AttachmentKind, FollowUpStatus
 from .models import (
     AssistantVisitSummary,
@@ -77,7 +77,7 @@ def _point(value):
 
 def _distance(visit: CoachingVisit):
     cooperative = visit.cooperative
-    return rules.visit_distance_m(
+    return coaching.visit_distance_m(
         visit_point=(visit.latitude, visit.longitude) if visit.latitude is not None else None,
         cooperative_point=(cooperative.latitude, cooperative.longitude) if cooperative.latitude is not None else None,
     )

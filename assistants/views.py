@@ -20,7 +20,7 @@ from koperasi_registry.access import RoleRequiredMixin
 from koperasi_registry.views import FilteredTableView
 
 from .choices import VisitKind
-from . import conf, filtersets, forms, reports, rules, selectors, services, tables
+from . import coaching, conf, filtersets, forms, reports, selectors, services, tables
 from .models import CoachingTarget, CoachingVisit, FinancingProposal, FollowUp, Programme, VisitAttachment
 
 OFFICE = (access.ADMIN, access.KABID, access.STAF)
@@ -64,7 +64,7 @@ class AssistantDetailView(RoleRequiredMixin, DetailView):
         return super().get_context_data(
             assignments=selectors.assistant_assignments(assistant=assistant, user=user),
             recent_visits=selectors.visit_list(user=user).filter(assistant=assistant)[:10],
-            overloaded=rules.assignment_overload(current=assistant.current_assignments, maximum=maximum),
+            overloaded=coaching.assignment_overload(current=assistant.current_assignments, maximum=maximum),
             max_assignments=maximum,
             this_month=timezone.localdate().strftime("%Y-%m"),
             **kwargs,
@@ -228,15 +228,19 @@ class VisitUpdateView(VisitFormMixin, View):
         visit = form.save(commit=False)
         if not form.office and visit.assistant_id is None:
             visit.assistant = form.own_assistant
-        services.visit_update(
-            visit=visit,
-            user=request.user,
-            topics=form.cleaned_data["topics"],
-            officers=form.cleaned_data["officers"] if "officers" in form.fields else visit.officers.all(),
-            new_followups=formset.items(),
-            close_followups=form.cleaned_data["close_followups"],
-            **self.files(form),
-        )
+        try:
+            services.visit_update(
+                visit=visit,
+                user=request.user,
+                topics=form.cleaned_data["topics"],
+                officers=form.cleaned_data["officers"] if "officers" in form.fields else visit.officers.all(),
+                new_followups=formset.items(),
+                close_followups=form.cleaned_data["close_followups"],
+                **self.files(form),
+            )
+        except ValidationError as error:  # a rule only the save sees: shown, never a 500
+            form.add_service_error(error)
+            return self.invalid(form, formset)
         if wants_json(request):
             return JsonResponse({"status": "saved", "duplicate": False, "id": visit.pk, "url": visit.get_absolute_url()})
         messages.success(request, _t("Tersimpan."))

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.views.generic import TemplateView
 
 from assistants import conf
-from assistants.rules import target_progress
+from assistants.coaching import target_progress
 from cooperatives.models import Regency
 from koperasi_registry import access
 from koperasi_registry.access import RoleRequiredMixin

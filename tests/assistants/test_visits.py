@@ -255,7 +255,7 @@ def test_staff_close_a_followup_from_the_visit_page(client_as, staf, office):
     [("terbuka", -1, True), ("terbuka", 0, False), ("terbuka", 3, False), ("selesai", -10, False), ("batal", -10, False)],
 )
 def test_overdue_in_sql_agrees_with_the_rule(staf, office, status, due_offset, overdue):
-    from assistants.rules import followup_is_overdue
+    from assistants.coaching import followup_is_overdue
 
     today = datetime.date(2026, 5, 1)
     followup = FollowUpFactory(

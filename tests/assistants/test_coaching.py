@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 
-from assistants import rules
+from assistants import coaching
 from assistants.choices import FollowUpStatus
 
 TODAY = datetime.date(2026, 5, 15)
@@ -23,21 +23,21 @@ TODAY = datetime.date(2026, 5, 15)
     ],
 )
 def test_target_progress(coached, target, percent, remaining, reached):
-    progress = rules.target_progress(coached=coached, target=target)
+    progress = coaching.target_progress(coached=coached, target=target)
     assert (progress.percent, progress.remaining, progress.reached) == (percent, remaining, reached)
     assert (progress.coached, progress.target) == (coached, target)
 
 
 def test_target_progress_rejects_negative_numbers():
     with pytest.raises(ValueError):
-        rules.target_progress(coached=-1, target=10)
+        coaching.target_progress(coached=-1, target=10)
 
 
 @pytest.mark.parametrize(
     ("visits", "minimum", "coached"), [(0, 2, False), (1, 2, False), (2, 2, True), (5, 2, True), (1, 1, True), (0, 0, False)]
 )
 def test_is_coached(visits, minimum, coached):
-    assert rules.is_coached(qualifying_visits=visits, min_visits=minimum) is coached
+    assert coaching.is_coached(qualifying_visits=visits, min_visits=minimum) is coached
 
 
 @pytest.mark.parametrize(
@@ -52,7 +52,7 @@ def test_is_coached(visits, minimum, coached):
     ],
 )
 def test_followup_overdue(status, due, overdue):
-    assert rules.followup_is_overdue(status=status, due_date=due, today=TODAY) is overdue
+    assert coaching.followup_is_overdue(status=status, due_date=due, today=TODAY) is overdue
 
 
 @pytest.mark.parametrize(
@@ -60,7 +60,7 @@ def test_followup_overdue(status, due, overdue):
     [(None, True), (TODAY, False), (TODAY - datetime.timedelta(days=29), False), (TODAY - datetime.timedelta(days=30), True)],
 )
 def test_visit_is_due(last, due):
-    assert rules.visit_is_due(last_visit=last, today=TODAY, interval_days=30) is due
+    assert coaching.visit_is_due(last_visit=last, today=TODAY, interval_days=30) is due
 
 
 @pytest.mark.parametrize(
@@ -74,19 +74,19 @@ def test_visit_is_due(last, due):
     ],
 )
 def test_haversine(a, b, metres, tolerance):
-    assert abs(rules.haversine_m(*a, *b) - metres) <= tolerance
-    assert abs(rules.haversine_m(*b, *a) - metres) <= tolerance  # symmetric
+    assert abs(coaching.haversine_m(*a, *b) - metres) <= tolerance
+    assert abs(coaching.haversine_m(*b, *a) - metres) <= tolerance  # symmetric
 
 
 def test_visit_distance_needs_both_points():
-    assert rules.visit_distance_m(visit_point=None, cooperative_point=(0, 111)) is None
-    assert rules.visit_distance_m(visit_point=(0, 111), cooperative_point=(None, None)) is None
-    assert rules.visit_distance_m(visit_point=(0, 111), cooperative_point=(0, 111.001)) == 111
+    assert coaching.visit_distance_m(visit_point=None, cooperative_point=(0, 111)) is None
+    assert coaching.visit_distance_m(visit_point=(0, 111), cooperative_point=(None, None)) is None
+    assert coaching.visit_distance_m(visit_point=(0, 111), cooperative_point=(0, 111.001)) == 111
 
 
 @pytest.mark.parametrize(("current", "overloaded"), [(0, False), (7, False), (15, False), (16, True)])
 def test_assignment_overload(current, overloaded):
-    assert rules.assignment_overload(current=current, maximum=15) is overloaded
+    assert coaching.assignment_overload(current=current, maximum=15) is overloaded
 
 
 @pytest.mark.parametrize(
@@ -94,4 +94,4 @@ def test_assignment_overload(current, overloaded):
     [(2026, 2, "2026-02-01", "2026-02-28"), (2024, 2, "2024-02-01", "2024-02-29"), (2026, 12, "2026-12-01", "2026-12-31")],
 )
 def test_month_bounds(year, month, first, last):
-    assert rules.month_bounds(year, month) == (datetime.date.fromisoformat(first), datetime.date.fromisoformat(last))
+    assert coaching.month_bounds(year, month) == (datetime.date.fromisoformat(first), datetime.date.fromisoformat(last))
