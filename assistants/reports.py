@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
-from koperasi_registry.exports import XLSX_TRIGGERS, spreadsheet_safe
+from koperasi_registry.exports import safe_sheet
 
 
 def _followup_lines(followups):
@@ -16,7 +16,7 @@ def _followup_lines(followups):
 
 def monthly_report_xlsx(*, assistant, month: datetime.date, visits) -> bytes:
     workbook = Workbook()
-    sheet = workbook.active
+    sheet = safe_sheet(workbook.active)  # every cell, the assistant's name too, cannot become a formula
     sheet.title = f"{month:%Y-%m}"
     sheet.append([_("Laporan bulanan pendamping koperasi")])
     sheet["A1"].font = Font(bold=True, size=13)
@@ -31,7 +31,7 @@ def monthly_report_xlsx(*, assistant, month: datetime.date, visits) -> bytes:
     for cell in sheet[sheet.max_row]:
         cell.font = Font(bold=True)
     for visit in visits:
-        sheet.append([spreadsheet_safe(value, XLSX_TRIGGERS) for value in [
+        sheet.append([
             visit.cooperative.name,
             visit.cooperative.village.district.name,
             visit.visit_date,
@@ -42,7 +42,7 @@ def monthly_report_xlsx(*, assistant, month: datetime.date, visits) -> bytes:
             visit.recommendations,
             _followup_lines(visit.followups.all()),
             "\n".join(f.action for f in visit.closed_followups.all()),
-        ]])
+        ])
         sheet.cell(row=sheet.max_row, column=3).number_format = "DD-MM-YYYY"
         for cell in sheet[sheet.max_row]:
             cell.alignment = Alignment(wrap_text=True, vertical="top")

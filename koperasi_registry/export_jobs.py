@@ -9,7 +9,6 @@ and table, so the file has exactly the rows and columns an inline export would h
 
 from __future__ import annotations
 
-import csv
 import datetime
 import io
 import logging
@@ -26,9 +25,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_htmx.middleware import HtmxDetails
 from openpyxl import Workbook
+from openpyxl.workbook.child import INVALID_TITLE_REGEX
 
 from .background import enqueue_on_commit, heartbeat, long_ago
-from .exports import CSV_TRIGGERS, XLSX_TRIGGERS, spreadsheet_safe
+from .exports import SafeCsvWriter, safe_sheet
 from .models import ExportJob
 
 logger = logging.getLogger(__name__)
@@ -145,12 +145,13 @@ def _cell(value):
         if isinstance(value, datetime.datetime) and timezone.is_aware(value):
             return timezone.make_naive(value)  # Excel has no time zones
         return value
-    return spreadsheet_safe(str(value), XLSX_TRIGGERS)
+    return str(value)
 
 
 def _write_xlsx(handle, rows, job, mine) -> int:
     workbook = Workbook(write_only=True)  # streams rows to disk: memory stays flat
-    sheet = workbook.create_sheet(title=(job.title or "Data")[:31])
+    title = INVALID_TITLE_REGEX.sub("-", job.title or "Data")[:31] or "Data"  # e.g. "Desa/kelurahan"
+    sheet = safe_sheet(workbook.create_sheet(title=title))
     sheet.append([str(header) for header in next(rows)])
     count = 0
     for count, row in enumerate(rows, start=1):
@@ -163,11 +164,11 @@ def _write_xlsx(handle, rows, job, mine) -> int:
 
 def _write_csv(handle, rows, job, mine) -> int:
     text = io.TextIOWrapper(handle, encoding="utf-8", newline="", write_through=True)
-    out = csv.writer(text)
+    out = SafeCsvWriter(text)
     out.writerow([str(header) for header in next(rows)])
     count = 0
     for count, row in enumerate(rows, start=1):
-        out.writerow(["" if value is None else spreadsheet_safe(str(value), CSV_TRIGGERS) for value in row])
+        out.writerow(["" if value is None else value if isinstance(value, (int, float, Decimal)) else str(value) for value in row])
         if count % PROGRESS_EVERY == 0:
             _progress(job, mine, count)
     text.flush()

@@ -8,7 +8,6 @@ allowed values). Drop-down lists on the Data sheet point at Wilayah and Pilihan.
 
 from __future__ import annotations
 
-import csv
 import datetime
 import io
 from dataclasses import dataclass, field
@@ -24,6 +23,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from koperasi_registry.exports import SafeCsvWriter, safe_sheet
 from koperasi_registry.models import ImportJob
 
 from ..choices import Bentuk, Jenis, VillageKind
@@ -76,7 +76,7 @@ def template_csv(kind: str) -> str:
     """The header row only (with a BOM, so that Excel reads UTF-8)."""
     out = io.StringIO()
     out.write("\ufeff")
-    csv.writer(out).writerow([column.header for column in COLUMNS[kind]])
+    SafeCsvWriter(out).writerow([column.header for column in COLUMNS[kind]])
     return out.getvalue()
 
 
@@ -89,13 +89,13 @@ def template_xlsx(kind: str, *, user=None) -> bytes:
     columns = COLUMNS[kind]
     office = office_for(kind)
     workbook = Workbook()
-    data = workbook.active
+    data = safe_sheet(workbook.active)  # every sheet: office data never becomes a formula
     data.title = DATA
     write_data(data, columns)
-    write_contoh(workbook.create_sheet(CONTOH), kind, columns, office)
+    write_contoh(safe_sheet(workbook.create_sheet(CONTOH)), kind, columns, office)
     if kind == ImportJob.Kind.COOPERATIVE:
-        lists = write_wilayah(workbook.create_sheet(WILAYAH), office)
-        lists |= write_pilihan(workbook.create_sheet(PILIHAN), office)
+        lists = write_wilayah(safe_sheet(workbook.create_sheet(WILAYAH)), office)
+        lists |= write_pilihan(safe_sheet(workbook.create_sheet(PILIHAN)), office)
         add_validations(data, columns, lists)
     out = io.BytesIO()
     workbook.save(out)

@@ -13,7 +13,7 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
 from cooperatives.models import Regency
-from koperasi_registry.exports import XLSX_TRIGGERS, spreadsheet_safe
+from koperasi_registry.exports import safe_sheet
 from koperasi_registry.formatting import format_date
 
 from .selectors.statistics import COLUMN_STATUSES, COUNTED, NOT_COUNTED, ministry_statistics
@@ -141,15 +141,14 @@ def statistics_xlsx(*, statistics: dict, header: dict) -> bytes:
     period = header["period"]
     columns = _columns()
     workbook = Workbook()
-    sheet = workbook.active
+    sheet = safe_sheet(workbook.active)  # no text cell can become a formula
     sheet.title = _("Statistik %(year)s") % {"year": period.year}
-    safe = lambda value: spreadsheet_safe(value, XLSX_TRIGGERS)  # noqa: E731
     regency = header["regency"]
     title_rows = [
         [_("Statistik koperasi per kecamatan")],
-        [safe(header["office_name"])],
-        [_("Kabupaten/kota"), safe(regency.name if regency else "")],
-        [_("Kecamatan"), safe(period.district.name if period.district else _("Semua kecamatan"))],
+        [header["office_name"]],
+        [_("Kabupaten/kota"), regency.name if regency else ""],
+        [_("Kecamatan"), period.district.name if period.district else _("Semua kecamatan")],
         [_("Tahun"), period.year],
         [_("Tahun buku RAT"), statistics["book_year"]],
         [_("Status per"), period.day],
@@ -173,7 +172,7 @@ def statistics_xlsx(*, statistics: dict, header: dict) -> bytes:
         cell.border = Border(bottom=thin)
 
     def append(row: dict, bold=False):
-        sheet.append([safe(row[key]) if kind == "text" else _cell_value(row, key, kind) for key, _l, kind in columns])
+        sheet.append([row[key] if kind == "text" else _cell_value(row, key, kind) for key, _l, kind in columns])
         for cell, (_key, _label, kind) in zip(sheet[sheet.max_row], columns):
             if kind == "money":
                 cell.number_format = "#,##0.00"
@@ -193,7 +192,7 @@ def statistics_xlsx(*, statistics: dict, header: dict) -> bytes:
     sheet.append([_("Catatan")])
     sheet.cell(row=sheet.max_row, column=1).font = Font(bold=True)
     for note in statistics_notes(book_year=statistics["book_year"], day=period.day, window=header["window"]):
-        sheet.append([safe(note)])
+        sheet.append([note])
 
     sheet.freeze_panes = sheet.cell(row=header_row + 1, column=2)
     sheet.column_dimensions["A"].width = 24
