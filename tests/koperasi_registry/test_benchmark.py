@@ -10,7 +10,8 @@ from django.db.models import Count, Max
 
 from assistants.models import Assignment, BusinessAssistant, CoachingVisit, FollowUp
 from cooperatives.models import Cooperative, District, RatFiling, Village
-from koperasi_registry import access, benchmarking
+from koperasi_registry import access
+from koperasi_registry.devtools import benchmark as benchmarking
 
 
 def generate(*args):

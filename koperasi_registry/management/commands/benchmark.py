@@ -1,4 +1,5 @@
-"""``manage.py benchmark``: time pages against the current database (see benchmarking.py)."""
+"""``manage.py benchmark``: time pages against the current database (see
+koperasi_registry/devtools/benchmark.py)."""
 
 import json
 import logging
@@ -6,10 +7,9 @@ import warnings
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.test import Client
 from django.test.utils import override_settings
 
-from koperasi_registry import benchmarking
+from koperasi_registry.devtools import benchmark
 
 
 class Command(BaseCommand):
@@ -33,7 +33,7 @@ class Command(BaseCommand):
             "--as",
             dest="role",
             default="staf",
-            choices=sorted(benchmarking.ROLE_NAMES),
+            choices=sorted(benchmark.ROLE_NAMES),
             help="peran pengguna (staf)",
         )
         parser.add_argument(
@@ -66,61 +66,18 @@ class Command(BaseCommand):
             with override_settings(**overrides), warnings.catch_warnings():
                 # WhiteNoise notes a missing STATIC_ROOT (no collectstatic): not a page cost.
                 warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
-                return self.run(options)
+                payload = benchmark.run(
+                    role=options["role"],
+                    urls=options["url"],
+                    repeat=options["repeat"],
+                    budget_s=options["budget"],
+                    debug=options["debug"],
+                    samples=options["samples"],
+                )
         finally:
             request_logger.setLevel(level)
-
-    def run(self, options):
-        user = benchmarking.benchmark_user(options["role"])
-        if options["url"]:
-            targets = [benchmarking.resolve_target(spec, "", user) for spec in options["url"]]
-        else:
-            targets = benchmarking.default_targets(user)
-        client = Client()
-        client.force_login(user)
-        results, skipped = [], []
-        for target in targets:
-            if target.path is None:
-                skipped.append({"label": target.label, "note": target.note})
-                continue
-            results.append(
-                benchmarking.measure(client, target, options["repeat"], budget_s=options["budget"])
-            )
-        summary = benchmarking.data_summary(user)
-        context = {
-            **summary,
-            "user": user.get_username(),
-            "role": benchmarking.ROLE_NAMES[options["role"]],
-            "office_regency_code": settings.OFFICE_REGENCY_CODE,
-            "debug": settings.DEBUG and options["debug"],
-            "repeat": options["repeat"],
-        }
         if options["json"]:
-            payload = {
-                "context": context,
-                "results": [
-                    benchmarking.as_dict(r, with_samples=options["samples"]) for r in results
-                ],
-                "skipped": skipped,
-            }
             self.stdout.write(json.dumps(payload, indent=2, ensure_ascii=False))
-            return
-        self.stdout.write(
-            f"{context['database']}: {summary['cooperatives']:,} koperasi, {summary['rat_filings']:,} laporan RAT, "
-            f"{summary['villages']:,} desa/kelurahan; pengguna {context['user']} ({context['role']}) melihat "
-            f"{summary['visible_to_user']:,} koperasi; kode kabupaten dinas '{context['office_regency_code']}'; "
-            f"{options['repeat']} pengukuran per halaman."
-        )
-        header = f"{'halaman':<62} {'status':>6} {'n':>3} {'median':>8} {'p95':>8} {'query':>6} {'SQL ms':>8} {'KB':>7}"
-        self.stdout.write(header)
-        self.stdout.write("-" * len(header))
-        for r in results:
-            queries = (
-                f"{r.queries}" if r.queries == r.queries_max else f"{r.queries}-{r.queries_max}"
-            )
-            self.stdout.write(
-                f"{r.label[:62]:<62} {r.status:>6} {r.count:>3} {r.median_ms:>8.1f} {r.p95_ms:>8.1f} {queries:>6} "
-                f"{r.sql_ms:>8.1f} {r.bytes / 1024:>7.1f}"
-            )
-        for item in skipped:
-            self.stdout.write(f"{item['label'][:62]:<62} dilewati: {item['note']}")
+        else:
+            for line in benchmark.report(payload):
+                self.stdout.write(line)

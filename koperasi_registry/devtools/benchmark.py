@@ -1,4 +1,5 @@
-"""Page timings through the whole Django stack, in process (``manage.py benchmark``).
+"""Page timings through the whole Django stack, in process: ``run()`` and ``report()``, used
+by ``manage.py benchmark``.
 
 Each page is requested with ``django.test.Client`` as a signed-in user (middleware,
 view, selectors, template: everything but the network and the WSGI server), against the
@@ -21,13 +22,16 @@ import time
 from dataclasses import asdict, dataclass, field
 
 from django.apps import apps
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import connection
+from django.db.models import Count
 from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
 
+from cooperatives.models import Cooperative, RatFiling, Village
 from koperasi_registry import access
 
 # Pages first in the report, with the query strings the benchmark adds to them.
@@ -203,10 +207,6 @@ def resolve_target(spec: str, query: str, user, patterns=None) -> Target:
 
 def _district_for(user):
     """The kecamatan with the most cooperatives the user may see (one GROUP BY)."""
-    from django.db.models import Count
-
-    from cooperatives.models import Cooperative
-
     row = (
         Cooperative.objects.visible_to(user)
         .order_by()
@@ -255,8 +255,6 @@ def measure(client: Client, target: Target, repeat: int, *, budget_s: float = 60
 
 
 def data_summary(user) -> dict:
-    from cooperatives.models import Cooperative, RatFiling, Village
-
     return {
         "database": connection.vendor,
         "villages": Village.objects.count(),
@@ -271,3 +269,58 @@ def as_dict(result: Result, *, with_samples: bool = False) -> dict:
     if not with_samples:
         data.pop("samples")
     return data
+
+
+def run(*, role: str, urls: list[str], repeat: int, budget_s: float, debug: bool, samples: bool) -> dict:
+    """Measure ``urls`` (URL names or paths; the discovered pages when empty) as a user of
+    ``role``: the report's context, one result per page and the pages skipped."""
+    user = benchmark_user(role)
+    if urls:
+        targets = [resolve_target(spec, "", user) for spec in urls]
+    else:
+        targets = default_targets(user)
+    client = Client()
+    client.force_login(user)
+    results, skipped = [], []
+    for target in targets:
+        if target.path is None:
+            skipped.append({"label": target.label, "note": target.note})
+            continue
+        results.append(measure(client, target, repeat, budget_s=budget_s))
+    context = {
+        **data_summary(user),
+        "user": user.get_username(),
+        "role": ROLE_NAMES[role],
+        "office_regency_code": settings.OFFICE_REGENCY_CODE,
+        "debug": settings.DEBUG and debug,
+        "repeat": repeat,
+    }
+    return {
+        "context": context,
+        "results": [as_dict(r, with_samples=samples) for r in results],
+        "skipped": skipped,
+    }
+
+
+def report(payload: dict) -> list[str]:
+    """``run()``'s payload as the text table ``manage.py benchmark`` prints."""
+    context = payload["context"]
+    lines = [
+        f"{context['database']}: {context['cooperatives']:,} koperasi, {context['rat_filings']:,} laporan RAT, "
+        f"{context['villages']:,} desa/kelurahan; pengguna {context['user']} ({context['role']}) melihat "
+        f"{context['visible_to_user']:,} koperasi; kode kabupaten dinas '{context['office_regency_code']}'; "
+        f"{context['repeat']} pengukuran per halaman."
+    ]
+    header = f"{'halaman':<62} {'status':>6} {'n':>3} {'median':>8} {'p95':>8} {'query':>6} {'SQL ms':>8} {'KB':>7}"
+    lines += [header, "-" * len(header)]
+    for r in payload["results"]:
+        queries = (
+            f"{r['queries']}" if r["queries"] == r["queries_max"] else f"{r['queries']}-{r['queries_max']}"
+        )
+        lines.append(
+            f"{r['label'][:62]:<62} {r['status']:>6} {r['count']:>3} {r['median_ms']:>8.1f} {r['p95_ms']:>8.1f} "
+            f"{queries:>6} {r['sql_ms']:>8.1f} {r['bytes'] / 1024:>7.1f}"
+        )
+    for item in payload["skipped"]:
+        lines.append(f"{item['label'][:62]:<62} dilewati: {item['note']}")
+    return lines
