@@ -6,7 +6,7 @@ filings) -> bind each row to a model instance and run the model's own ``full_cle
 collect every error as "Baris 12, kolom NIK: ..." -> only if no row failed, save
 everything with simple-history's bulk helpers in ONE ``transaction.atomic``.
 
-Why openpyxl + csv directly rather than django-import-export (installed): its resources
+Why openpyxl + csv directly rather than django-import-export (not installed): its resources
 save row by row (a save and savepoint per row), look instances up one query per row
 unless ``get_instance`` is rewritten, report errors by field name instead of our column
 headers, and its bulk mode skips simple-history. Making it do "NIK, else Kode dinas",
