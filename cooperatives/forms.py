@@ -13,6 +13,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from koperasi_registry.concurrency import VersionedModelForm
 from koperasi_registry.uploads import FileCheck
 
 from .choices import VillageKind
@@ -98,7 +99,7 @@ class RupiahField(forms.DecimalField):
         return super().to_python(value)
 
 
-class CooperativeForm(forms.ModelForm):
+class CooperativeForm(VersionedModelForm):
     # Not stored: narrows the village select (htmx swaps its options; without JS the full
     # grouped list stays usable) and is checked against the chosen village.
     district = forms.ModelChoiceField(
@@ -182,8 +183,14 @@ class CooperativeForm(forms.ModelForm):
     def sections(self):
         return [(title, [self[name] for name in names]) for title, names in self.SECTIONS]
 
+    def show_conflict(self, conflict, fresh):
+        super().show_conflict(conflict, fresh)
+        if any(change.name == "village" and not change.mine for change in conflict.changes):
+            # The village moved to the other person's: its kecamatan goes with it.
+            self.data[self.add_prefix("district")] = str(fresh.village.district_id)
 
-class RatFilingForm(forms.ModelForm):
+
+class RatFilingForm(VersionedModelForm):
     """All RAT fields (domain brief section 4); the cooperative comes from the URL."""
 
     class Meta:
