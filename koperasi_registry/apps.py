@@ -16,6 +16,21 @@ class KoperasiRegistryConfig(AppConfig):
         post_migrate.connect(sync_role_groups, dispatch_uid="koperasi_registry.sync_role_groups")
         apply_pillow_limit()  # Pillow refuses decompression bombs above UPLOAD_MAX_PIXELS
         setting_changed.connect(_pillow_limit_changed, dispatch_uid="koperasi_registry.pillow_limit")
+        # A sign-in updates last_login without a row in the users' history (models.py).
+        from django.contrib.auth.signals import user_logged_in
+
+        user_logged_in.disconnect(dispatch_uid="update_last_login")
+        user_logged_in.connect(_update_last_login, dispatch_uid="koperasi_registry.update_last_login")
+
+
+def _update_last_login(sender, user, **kwargs):
+    from django.utils import timezone
+
+    user.last_login = timezone.now()
+    if hasattr(user, "save_without_historical_record"):
+        user.save_without_historical_record(update_fields=["last_login"])
+    else:
+        user.save(update_fields=["last_login"])
 
 
 def _pillow_limit_changed(*, setting, **_kwargs):

@@ -14,7 +14,9 @@ run that a worker reaches after a retry does nothing.
 
 import datetime
 
+import simple_history
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -198,3 +200,17 @@ class ExportJob(BackgroundJob):
         """The list with the filters the export was asked with."""
         url = reverse(self.view_name)
         return f"{url}?{self.query_string}" if self.query_string else url
+
+
+# --- History of the users' accounts ------------------------------------------------
+# Who activated or deactivated an account and who gave or took a role (a group), when:
+# django-simple-history on Django's own User, with its groups (HistoricalUser in this app;
+# shown in the admin's history of each user). The password hash and last_login are not
+# copied; a sign-in itself writes no history (koperasi_registry.apps).
+simple_history.register(
+    get_user_model(),
+    app="koperasi_registry",
+    m2m_fields=["groups"],
+    excluded_fields=["password", "last_login"],
+    user_related_name="+",
+)

@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from . import export_views
+from . import export_views, password_reset
 from .dashboard import map_views, report_views, trend_views
 from .dashboard.views import DashboardView
 
@@ -24,6 +24,8 @@ urlpatterns = [
     path("ekspor/<int:pk>/coba-lagi/", export_views.ExportRetryView.as_view(), name="export_job_retry"),
     path("koperasi/", include("cooperatives.urls")),
     path("pendampingan/", include("assistants.urls")),
+    # Password reset only with mail configured (koperasi_registry/password_reset.py).
+    path("accounts/", include(password_reset.urlpatterns)),
     path("accounts/", include("django.contrib.auth.urls")),
     # The language switch works on the login page too.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),

@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "simple_history",
     "axes",
+    "csp",
     "rules.apps.AutodiscoverRulesConfig",
     "django_tasks",
     "django_tasks_db",
@@ -50,6 +51,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks.
@@ -100,17 +102,52 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # The office's and the app's own names, the kabupaten, the username, and common
+    # Indonesian passwords (koperasi_registry/passwords/id-common.txt), digits on the end too.
+    {"NAME": "koperasi_registry.passwords.ContextualPasswordValidator"},
+    {"NAME": "koperasi_registry.passwords.IndonesianCommonPasswordValidator"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
 
 # Brute-force protection on the login form (django-axes).
+# A (username, client address) pair is locked after AXES_FAILURE_LIMIT failures; a
+# username alone, from any number of addresses, after LOGIN_USERNAME_FAILURE_LIMIT
+# (koperasi_registry.login_throttle), so one client cannot lock an account for everybody.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+LOGIN_USERNAME_FAILURE_LIMIT = env_int("LOGIN_USERNAME_FAILURE_LIMIT", 20)
 AXES_COOLOFF_TIME = 0.5  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username"]
+AXES_HANDLER = "koperasi_registry.login_throttle.LoginThrottleHandler"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# The client's address: REMOTE_ADDR when the app is reached directly (0), else the
+# address the nearest of TRUSTED_PROXY_COUNT reverse proxies saw, read from the right of
+# X-Forwarded-For (what a client writes on its left is never trusted). python-ipware
+# counts the proxies listed inside the header; the last proxy is REMOTE_ADDR itself.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+if TRUSTED_PROXY_COUNT > 0:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+    AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT - 1
+else:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
+    AXES_IPWARE_PROXY_COUNT = None
+AXES_IPWARE_PROXY_ORDER = "left-most"  # the chain as sent; the client is counted from the right
+IPWARE_STRICT = False  # a longer chain (a client's own X-Forwarded-For) still counts from the right
+
+# Sessions last a working day and end with the browser.
+SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 9 * 60 * 60)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", True)
+
+# Mail: password reset works only when EMAIL_HOST is set (koperasi_registry.password_reset).
+EMAIL_HOST = env_str("EMAIL_HOST", "")
+EMAIL_PORT = env_int("EMAIL_PORT", 587)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "webmaster@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Bahasa Indonesia by default, English switchable.
 LANGUAGE_CODE = "id"
@@ -179,6 +216,34 @@ ASSISTANTS_VISIT_INTERVAL_DAYS = env_int("ASSISTANTS_VISIT_INTERVAL_DAYS", 30)
 ASSISTANTS_PHOTO_MAX_SIDE = env_int("ASSISTANTS_PHOTO_MAX_SIDE", 1600)
 MAP_TILE_URL = env_str("MAP_TILE_URL", "")  # dashboard map tiles; empty: no background map
 MAP_TILE_ATTRIBUTION = env_str("MAP_TILE_ATTRIBUTION", "")
+
+# Content-Security-Policy (django-csp 4): no inline script anywhere (templates load
+# static/js/ files; data goes through json_script). Inline style="" attributes (progress
+# bars, legend colours) and the styles Leaflet and Chart.js set are allowed; <style>
+# elements and style sheets only from this site.
+from urllib.parse import urlsplit  # noqa: E402
+
+from csp.constants import NONE, SELF, UNSAFE_INLINE  # noqa: E402
+
+# The tile server's origin ("https://tiles.example.go.id"); {s} subdomains as a wildcard.
+_tiles = urlsplit(MAP_TILE_URL.replace("{s}.", "*.")) if MAP_TILE_URL else None
+_TILE_ORIGINS = [f"{_tiles.scheme}://{_tiles.netloc}"] if _tiles and _tiles.netloc else []
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "style-src-elem": [SELF],
+        "style-src-attr": [UNSAFE_INLINE],
+        "img-src": [SELF, "data:", "blob:", *_TILE_ORIGINS],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 # Background jobs (README, "Background jobs"): Django 6's tasks API through the django-tasks
 # backport, queued in this same database and run by ``manage.py db_worker``. A running job

@@ -1,0 +1,18 @@
+"""The users in the admin with their history (django-simple-history): who changed an
+account's active flag or roles (groups), and when. Registered after django.contrib.auth's
+own UserAdmin (this app comes later in INSTALLED_APPS), which it replaces."""
+
+from django.contrib import admin
+from django.contrib.auth import admin as auth_admin
+from django.contrib.auth import get_user_model
+from simple_history.admin import SimpleHistoryAdmin
+
+User = get_user_model()
+
+if admin.site.is_registered(User):
+    admin.site.unregister(User)
+
+
+@admin.register(User)
+class UserAdmin(SimpleHistoryAdmin, auth_admin.UserAdmin):
+    history_list_display = ["is_active", "is_staff", "is_superuser"]
