@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cooperatives.models import Cooperative
+from cooperatives.permissions import sees_whole_office
+from cooperatives.validators import due_not_before_visit
 from koperasi_registry import access
 from koperasi_registry.formatting import format_date
 from koperasi_registry.uploads import DOCUMENT_EXTENSIONS, IMAGE_EXTENSIONS, FileCheck
@@ -140,7 +142,7 @@ class VisitForm(forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        self.office = access.has_office_scope(user)
+        self.office = sees_whole_office(user)
         self.own_assistant = selectors.assistant_for_user(user)
         fields = self.fields
         fields["cooperative"].queryset = Cooperative.objects.visible_to(user).select_related("village")
@@ -178,12 +180,6 @@ class VisitForm(forms.ModelForm):
             return int(raw)
         except (TypeError, ValueError):
             return None
-
-    def clean_visit_date(self):
-        value = self.cleaned_data["visit_date"]
-        if value and value > timezone.localdate():
-            raise ValidationError(_("Tanggal kunjungan tidak boleh di masa depan."))
-        return value
 
     def clean(self):
         cleaned = super().clean()
@@ -223,7 +219,10 @@ class NewFollowUpForm(forms.Form):
 
     action = forms.CharField(label=_("Tindak lanjut"), max_length=255, required=False)
     owner = UserChoiceField(queryset=get_user_model().objects.none(), label=_("Penanggung jawab"), required=False)
-    due_date = forms.DateField(label=_("Batas waktu"), widget=DateInput(), required=False)
+    due_date = forms.DateField(
+        label=_("Batas waktu"), widget=DateInput(), required=False,
+        validators=FollowUp._meta.get_field("due_date").validators,  # the model's (plan_date)
+    )
 
     def __init__(self, *args, user, owners, **kwargs):
         super().__init__(*args, **kwargs)
@@ -241,6 +240,28 @@ class NewFollowUpForm(forms.Form):
 
 
 class BaseNewFollowUpFormSet(forms.BaseFormSet):
+    """The visit form's new follow-ups. Each is due on or after the visit's date (the
+    model's rule, ``FollowUp.clean``): checked here against the date posted with the visit,
+    so the error shows at the row rather than as a failed save."""
+
+    def _visit_date(self):
+        if not self.is_bound:
+            return None
+        try:
+            return forms.DateField().clean(self.data.get("visit_date"))
+        except ValidationError:
+            return None  # the visit form shows that error
+
+    def clean(self):
+        super().clean()
+        visit_date = self._visit_date()
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None) or {}
+            if data.get("action"):
+                error = due_not_before_visit(data.get("due_date"), visit_date)
+                if error is not None:
+                    form.add_error("due_date", error)
+
     def items(self) -> list[dict]:
         return [form.cleaned_data for form in self.forms if form.cleaned_data.get("action")]
 
@@ -252,7 +273,7 @@ def followup_owners(user):
     """Owners a user may name: Staf/Admin name anyone working; a Pendamping names
     themselves or office staff."""
     users = office_users()
-    if access.has_office_scope(user):
+    if sees_whole_office(user):
         return users
     return users.filter(Q(pk=user.pk) | Q(groups__name__in=[access.STAF, access.ADMIN])).distinct()
 
@@ -315,7 +336,7 @@ class FinancingProposalForm(forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["cooperative"].queryset = Cooperative.objects.visible_to(user)
-        if access.has_office_scope(user):
+        if sees_whole_office(user):
             self.fields["assistant"].queryset = BusinessAssistant.objects.in_office().select_related("user")
         else:
             del self.fields["assistant"]

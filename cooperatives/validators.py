@@ -56,5 +56,64 @@ class ClosedBookYearValidator:
         return isinstance(other, ClosedBookYearValidator)
 
 
+EARLIEST_VISIT_DATE = datetime.date(2000, 1, 1)  # the office's records (and the app's domain) start here
+EARLIEST_PLAN_YEAR, LATEST_PLAN_YEAR = 2000, 2100  # programmes, targets, assignments, proposals
+
+
+@deconstructible
+class VisitDateValidator:
+    """A coaching visit's date: from 2000-01-01 up to today. (Not before the cooperative's
+    founding date is ``CoachingVisit.clean``'s rule: it needs the cooperative.)"""
+
+    message = _("Tanggal kunjungan %(value)s belum terjadi: isi tanggal hari ini atau sebelumnya.")
+    too_early = _("Tanggal kunjungan %(value)s terlalu lama: paling awal 01/01/2000.")
+
+    def __call__(self, value):
+        if value is None:
+            return
+        shown = value.strftime("%d/%m/%Y")
+        if value > timezone.localdate():
+            raise ValidationError(self.message, code="future", params={"value": shown})
+        if value < EARLIEST_VISIT_DATE:
+            raise ValidationError(self.too_early, code="too_early", params={"value": shown})
+
+    def __eq__(self, other):
+        return isinstance(other, VisitDateValidator)
+
+
+@deconstructible
+class PlanDateValidator:
+    """A planning date (programme, assignment, contract, proposal): its year within
+    2000–2100, the range the planning years (``assistants.models.planning.year_validators``)
+    accept."""
+
+    def __call__(self, value):
+        if value is None:
+            return
+        if not EARLIEST_PLAN_YEAR <= value.year <= LATEST_PLAN_YEAR:
+            raise ValidationError(
+                _("Tanggal %(value)s di luar rentang tahun %(first)s–%(last)s."),
+                code="plan_date",
+                params={"value": value.strftime("%d/%m/%Y"), "first": EARLIEST_PLAN_YEAR, "last": LATEST_PLAN_YEAR},
+            )
+
+    def __eq__(self, other):
+        return isinstance(other, PlanDateValidator)
+
+
+def due_not_before_visit(due_date, visit_date):
+    """A follow-up is due on or after its visit's date: the error to show, or None.
+    ``FollowUp.clean`` and the visit form's follow-up rows both ask this."""
+    if due_date and visit_date and due_date < visit_date:
+        return ValidationError(
+            _("Batas waktu tidak boleh sebelum tanggal kunjungan (%(date)s)."),
+            code="due_before_visit",
+            params={"date": visit_date.strftime("%d/%m/%Y")},
+        )
+    return None
+
+
 not_in_future = NotInFutureValidator()
 closed_book_year = ClosedBookYearValidator()
+visit_date_in_range = VisitDateValidator()
+plan_date = PlanDateValidator()

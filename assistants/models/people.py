@@ -11,6 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from cooperatives.models import Cooperative
 from cooperatives.models.cooperatives import phone_validator
+from cooperatives.validators import plan_date
 
 from ..querysets import AssignmentQuerySet, BusinessAssistantQuerySet
 
@@ -20,10 +21,12 @@ class BusinessAssistant(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="business_assistant", verbose_name=_("pengguna")
     )
     phone = models.CharField(_("telepon"), max_length=20, blank=True, validators=[phone_validator])
-    training_completed_on = models.DateField(_("tanggal selesai pelatihan"), null=True, blank=True)
+    training_completed_on = models.DateField(
+        _("tanggal selesai pelatihan"), null=True, blank=True, validators=[plan_date]
+    )
     training_topics = models.CharField(_("materi pelatihan"), max_length=255, blank=True)
-    contract_start = models.DateField(_("awal kontrak"), null=True, blank=True)
-    contract_end = models.DateField(_("akhir kontrak"), null=True, blank=True)
+    contract_start = models.DateField(_("awal kontrak"), null=True, blank=True, validators=[plan_date])
+    contract_end = models.DateField(_("akhir kontrak"), null=True, blank=True, validators=[plan_date])
     is_active = models.BooleanField(_("aktif"), default=True)
 
     history = HistoricalRecords()
@@ -60,8 +63,8 @@ class Assignment(models.Model):
     cooperative = models.ForeignKey(
         Cooperative, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("koperasi")
     )
-    start_date = models.DateField(_("mulai"), default=timezone.localdate)
-    end_date = models.DateField(_("selesai"), null=True, blank=True)
+    start_date = models.DateField(_("mulai"), default=timezone.localdate, validators=[plan_date])
+    end_date = models.DateField(_("selesai"), null=True, blank=True, validators=[plan_date])
 
     history = HistoricalRecords()
     objects = AssignmentQuerySet.as_manager()

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from cooperatives.models import Cooperative, District
+from cooperatives.validators import EARLIEST_PLAN_YEAR, LATEST_PLAN_YEAR, plan_date
 
 from ..choices import AidKind, Funding, ProgrammeKind, ProposalKind, ProposalStatus
 from ..querysets import CooperativeScopedQuerySet, ProgrammeQuerySet
@@ -19,7 +20,8 @@ MONEY = {"max_digits": 18, "decimal_places": 2}
 
 
 def _year_validators():
-    return [MinValueValidator(2000), MaxValueValidator(2100)]
+    """A programme's or target's year, in the range planning dates get (``plan_date``)."""
+    return [MinValueValidator(EARLIEST_PLAN_YEAR), MaxValueValidator(LATEST_PLAN_YEAR)]
 
 
 class CoachingTarget(models.Model):
@@ -70,8 +72,8 @@ class Programme(models.Model):
     funding = models.CharField(_("sumber dana"), max_length=10, choices=Funding.choices)
     budget = models.DecimalField(_("anggaran (Rp)"), null=True, blank=True, **MONEY)
     year = models.PositiveSmallIntegerField(_("tahun anggaran"), validators=_year_validators())
-    start_date = models.DateField(_("mulai"), null=True, blank=True)
-    end_date = models.DateField(_("selesai"), null=True, blank=True)
+    start_date = models.DateField(_("mulai"), null=True, blank=True, validators=[plan_date])
+    end_date = models.DateField(_("selesai"), null=True, blank=True, validators=[plan_date])
     description = models.TextField(_("uraian"), blank=True)
     cooperatives = models.ManyToManyField(
         Cooperative, through="ProgrammeParticipation", related_name="programmes", verbose_name=_("koperasi peserta")
@@ -149,8 +151,8 @@ class FinancingProposal(models.Model):
     amount = models.DecimalField(_("nilai (Rp)"), null=True, blank=True, **MONEY)
     lender = models.CharField(_("calon pemberi dana"), max_length=150, blank=True, help_text=_("Mis. bank, LPDB, BUMN."))
     status = models.CharField(_("status"), max_length=10, choices=ProposalStatus.choices, default=ProposalStatus.DRAFT)
-    submitted_on = models.DateField(_("tanggal diajukan"), null=True, blank=True)
-    decided_on = models.DateField(_("tanggal keputusan"), null=True, blank=True)
+    submitted_on = models.DateField(_("tanggal diajukan"), null=True, blank=True, validators=[plan_date])
+    decided_on = models.DateField(_("tanggal keputusan"), null=True, blank=True, validators=[plan_date])
     notes = models.TextField(_("catatan"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", editable=False

@@ -12,11 +12,31 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from cooperatives.models import Cooperative
+from cooperatives.validators import due_not_before_visit, plan_date, visit_date_in_range
 from koperasi_registry.uploads import DOCUMENT_EXTENSIONS, IMAGE_EXTENSIONS, FileCheck
 
 from ..choices import AttachmentKind, FollowUpStatus, VisitKind
 from ..querysets import CoachingVisitQuerySet, FollowUpQuerySet
 from .people import BusinessAssistant
+
+
+def _changed(instance, name) -> bool:
+    """Does a saved row's ``name`` differ from what was loaded (``_loaded`` from ``from_db``)?
+    False for a new row."""
+    if instance._state.adding or instance.pk is None:
+        return False
+    loaded = getattr(instance, "_loaded", {})
+    return name not in loaded or loaded[name] != getattr(instance, name)
+
+
+class LoadedValuesMixin:
+    """Keeps the values a row was loaded with, for ``_changed``."""
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._loaded = {name: value for name, value in zip(field_names, values) if value is not models.DEFERRED}
+        return instance
 
 
 class VisitTopic(models.Model):
@@ -37,11 +57,11 @@ class VisitTopic(models.Model):
         return self.name
 
 
-class CoachingVisit(models.Model):
+class CoachingVisit(LoadedValuesMixin, models.Model):
     cooperative = models.ForeignKey(
         Cooperative, on_delete=models.PROTECT, related_name="visits", verbose_name=_("koperasi")
     )
-    visit_date = models.DateField(_("tanggal kunjungan"))
+    visit_date = models.DateField(_("tanggal kunjungan"), validators=[visit_date_in_range])
     kind = models.CharField(_("jenis kunjungan"), max_length=20, choices=VisitKind.choices, default=VisitKind.PEMBINAAN)
     assistant = models.ForeignKey(
         BusinessAssistant, on_delete=models.PROTECT, null=True, blank=True, related_name="visits",
@@ -106,8 +126,27 @@ class CoachingVisit(models.Model):
         return reverse("assistants:visit_detail", args=[self.pk])
 
     def clean(self):
+        errors = {}
         if (self.latitude is None) != (self.longitude is None):
-            raise ValidationError({"longitude": _("Isi lintang dan bujur bersama-sama, atau kosongkan keduanya.")})
+            errors["longitude"] = _("Isi lintang dan bujur bersama-sama, atau kosongkan keduanya.")
+        founded_on = self.cooperative.founded_on if self.cooperative_id else None
+        if self.visit_date and founded_on and self.visit_date < founded_on:
+            errors["visit_date"] = ValidationError(
+                _("Tanggal kunjungan tidak boleh sebelum koperasi berdiri (%(date)s)."),
+                code="before_founding",
+                params={"date": founded_on.strftime("%d/%m/%Y")},
+            )
+        elif self.visit_date and _changed(self, "visit_date"):
+            # Its follow-ups stay due on or after it (``FollowUp.clean``).
+            first_due = self.followups.order_by("due_date").values_list("due_date", flat=True).first()
+            if first_due and first_due < self.visit_date:
+                errors["visit_date"] = ValidationError(
+                    _("Tanggal kunjungan tidak boleh setelah batas waktu tindak lanjutnya (%(date)s)."),
+                    code="after_followup_due",
+                    params={"date": first_due.strftime("%d/%m/%Y")},
+                )
+        if errors:
+            raise ValidationError(errors)
 
 
 def attachment_path(instance, filename):
@@ -147,7 +186,7 @@ class VisitAttachment(models.Model):
         return self.file.name.rsplit(".", 1)[-1].lower() in IMAGE_EXTENSIONS
 
 
-class FollowUp(models.Model):
+class FollowUp(LoadedValuesMixin, models.Model):
     """An action agreed on a visit, with an owner and a due date; closed on a later visit
     (or from the follow-up list)."""
 
@@ -170,9 +209,9 @@ class FollowUp(models.Model):
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="followups", verbose_name=_("penanggung jawab")
     )
-    due_date = models.DateField(_("batas waktu"))
+    due_date = models.DateField(_("batas waktu"), validators=[plan_date])
     status = models.CharField(_("status"), max_length=10, choices=FollowUpStatus.choices, default=FollowUpStatus.OPEN)
-    closed_on = models.DateField(_("tanggal ditutup"), null=True, blank=True)
+    closed_on = models.DateField(_("tanggal ditutup"), null=True, blank=True, validators=[plan_date])
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
         verbose_name=_("ditutup oleh"),
@@ -219,7 +258,18 @@ class FollowUp(models.Model):
         super().save(*args, **kwargs)
 
     def clean(self):
+        errors = {}
         if self.status != FollowUpStatus.OPEN and not self.closed_on:
-            raise ValidationError({"closed_on": _("Isi tanggal penutupan.")})
+            errors["closed_on"] = _("Isi tanggal penutupan.")
         if self.status == FollowUpStatus.OPEN and self.closed_on:
-            raise ValidationError({"closed_on": _("Tindak lanjut yang masih terbuka belum punya tanggal penutupan.")})
+            errors["closed_on"] = _("Tindak lanjut yang masih terbuka belum punya tanggal penutupan.")
+        # Checked when the due date is set (a row saved before this rule still closes).
+        due_error = (
+            due_not_before_visit(self.due_date, self.visit.visit_date if self.visit_id else None)
+            if self._state.adding or _changed(self, "due_date")
+            else None
+        )
+        if due_error is not None:
+            errors["due_date"] = due_error
+        if errors:
+            raise ValidationError(errors)
