@@ -9,11 +9,18 @@ rating's 1-5 scale). The total rescales every aspect to its weight and the sum t
 
 so a percentage instrument (max_score 100, max_total 100) gives ``sum(score * weight) /
 100`` in 0..100, and the 2007 rating (max_score 5, max_total 500) gives ``sum(score *
-weight)`` in 0..500, the "skor x bobot" sum its cut-offs (180, 260, 340, 420) refer to.
+weight)`` in 0..500, the "skor x bobot" sum its cut-offs (180, 260, 340, above 419) refer to.
 
-A category is the label of the highest lower bound not above the value (bounds are
-inclusive: 80 is Sehat, 79.99 Cukup Sehat). Totals are rounded to two decimals, half up,
-before the category is looked up, so the category always matches the total shown.
+A category is the label of the highest lower bound not above the value. The rule for
+every instrument's bands, also where a regulation writes them as integer ranges: a band's
+lower bound is inclusive and the band runs up to the next band's lower bound, exclusive.
+So 80 is Sehat and 79.99 Cukup Sehat (Perdep 06/2016: 80-100, 66-<80, ...); 75.50 is
+nilai 2 (Juknis 15/2021: 76-100 nilai 1, 51-75 nilai 2: 51 up to 76); 339.50 is Cukup
+Berkualitas (2007: 260-339, 340-419: 260 up to 340). "Above 419" is the one bound written
+exclusive: totals carry two decimals, so it is stored as the inclusive bound 419.01 and
+419.50 is Sangat Berkualitas (migration 0007). Totals are rounded to two decimals, half
+up, before the category is looked up, so the category always matches the total shown and
+no fractional total falls between two bands.
 
 No database here: the service (``services.assessment_create``) passes in the
 instrument's rows as plain values and stores the result with a snapshot of them.

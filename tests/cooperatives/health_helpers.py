@@ -20,6 +20,7 @@ def install_instruments() -> None:
     from django.apps import apps
 
     import_module("cooperatives.migrations.0005_health_instruments").install(apps, None)
+    import_module("cooperatives.migrations.0007_rating_above_419").forwards(apps, None)
 
 
 def instrument(code: str) -> HealthInstrument:

@@ -63,7 +63,7 @@ def test_pemeringkatan_2007_is_a_500_point_rating():
     inst = instrument(RATING)
     assert (inst.kind, inst.max_score, inst.max_total) == ("rating", Decimal(5), Decimal(500))
     assert thresholds(RATING) == [
-        (420, "Sangat Berkualitas"), (340, "Berkualitas"), (260, "Cukup Berkualitas"),
+        (Decimal("419.01"), "Sangat Berkualitas"), (340, "Berkualitas"), (260, "Cukup Berkualitas"),
         (180, "Kurang Berkualitas"), (0, "Tidak Berkualitas"),
     ]
     assert inst.applies_to == "non_simpan_pinjam"

@@ -22,7 +22,7 @@ from cooperatives.health.models import instrument_applies
 D = Decimal
 KSP_THRESHOLDS = [(D(80), "Sehat"), (D(66), "Cukup Sehat"), (D(51), "Dalam Pengawasan"), (D(0), "Dalam Pengawasan Khusus")]
 RATING_THRESHOLDS = [
-    (D(420), "Sangat Berkualitas"),
+    (D("419.01"), "Sangat Berkualitas"),  # "above 419" at two decimals (migration 0007)
     (D(340), "Berkualitas"),
     (D(260), "Cukup Berkualitas"),
     (D(180), "Kurang Berkualitas"),
@@ -170,7 +170,7 @@ def test_a_missing_or_unknown_aspect_score_is_rejected():
     [
         (KSP_THRESHOLDS, 100, True),
         (RATING_THRESHOLDS, 500, True),
-        (RATING_THRESHOLDS, 100, False),  # 420 above the maximum
+        (RATING_THRESHOLDS, 100, False),  # 419.01 above the maximum
         (KSP_THRESHOLDS[:3], 100, False),  # nothing from 0
         ([(D(0), "A"), (D(0), "B")], 100, False),
         ([], 100, False),
