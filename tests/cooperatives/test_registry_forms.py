@@ -15,6 +15,11 @@ from tests.factories import CooperativeFactory, RatFilingFactory
 pytestmark = pytest.mark.django_db
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PNG = b"\x89PNG\r\n\x1a\n" + bytes.fromhex(  # a real 1 x 1 PNG: image attachments must decode (ImageCheck)
+    "0000000d49484452000000010000000108000000003a7e9b55"
+    "0000000a49444154789c6360000000020001e221bc33"
+    "0000000049454e44ae426082"
+)
 
 
 @pytest.fixture(autouse=True)
@@ -161,6 +166,26 @@ def test_dissolution_with_its_decree_changes_the_status(client_as, admin, sintan
     assert Cooperative.objects.with_status().get(pk=coop.pk).status == Status.DIBUBARKAN
 
 
+def test_a_damaged_image_attachment_beside_a_good_one_is_a_form_error_not_a_500(client_as, staf, sintang):
+    """The good attachment is not saved yet: the page shows no link for it (it has no pk)."""
+    coop = CooperativeFactory(founded_on=datetime.date(2010, 5, 1))
+    year = reference_year()
+    data = rat_data(
+        year,
+        **{
+            "attachments-0-kind": "berita_acara",
+            "attachments-0-file": SimpleUploadedFile("berita-acara.pdf", PDF, content_type="application/pdf"),
+            "attachments-1-kind": "neraca",
+            "attachments-1-file": SimpleUploadedFile("neraca.png", PNG[:40], content_type="image/png"),
+        },
+    )
+    response = client_as(staf).post(reverse("cooperatives:ratfiling_add", args=[coop.pk]), data)
+    assert response.status_code == 200
+    assert "Berkas foto rusak atau tidak lengkap (neraca.png)" in response.content.decode()
+    assert not RatFiling.objects.filter(cooperative=coop, book_year=year).exists()
+    assert not RatAttachment.objects.exists()
+
+
 def test_recording_the_reference_year_rat_makes_the_cooperative_aktif(client_as, staf, sintang):
     year = reference_year()
     coop = CooperativeFactory(founded_on=datetime.date(2010, 5, 1))
@@ -176,7 +201,7 @@ def test_recording_the_reference_year_rat_makes_the_cooperative_aktif(client_as,
             "attachments-0-kind": "berita_acara",
             "attachments-0-file": SimpleUploadedFile("berita-acara.pdf", PDF, content_type="application/pdf"),
             "attachments-1-kind": "neraca",
-            "attachments-1-file": SimpleUploadedFile("neraca.png", b"\x89PNG\r\n\x1a\n" + b"0" * 20, content_type="image/png"),
+            "attachments-1-file": SimpleUploadedFile("neraca.png", PNG, content_type="image/png"),
         },
     )
     response = client.post(reverse("cooperatives:ratfiling_add", args=[coop.pk]), data)
