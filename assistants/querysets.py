@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import BooleanField, Case, Q, Value, When
 from django.utils import timezone
 
+from cooperatives.periods import overlapping_q, running_q
 from cooperatives.querysets import in_office_q, visible_cooperatives_q
 from koperasi_registry import access
 
@@ -14,9 +15,17 @@ from .choices import FollowUpStatus
 
 
 class AssignmentQuerySet(models.QuerySet):
+    def running_on(self, day: datetime.date):
+        """Assignments running on ``day`` (``cooperatives.periods.is_running``)."""
+        return self.filter(running_q(day))
+
+    def overlapping(self, first: datetime.date, last: datetime.date):
+        """Assignments running on some day from ``first`` to ``last``
+        (``cooperatives.periods.overlaps``)."""
+        return self.filter(overlapping_q(first, last))
+
     def current(self, on=None):
-        on = on or timezone.localdate()
-        return self.filter(Q(end_date__isnull=True) | Q(end_date__gte=on), start_date__lte=on)
+        return self.running_on(on or timezone.localdate())
 
 
 class BusinessAssistantQuerySet(models.QuerySet):

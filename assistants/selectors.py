@@ -8,7 +8,6 @@ from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, Int
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from cooperatives.choices import Lifecycle
 from cooperatives.models import Cooperative, District
 from cooperatives.querysets import visible_by_district_q
 from cooperatives.status import status_date
@@ -191,29 +190,30 @@ def year_summaries(*, user, year: int):
     return VisitSummary.objects.filter(visible_by_district_q(user), year=year)
 
 
-def coached_cooperative_ids(*, user, year: int, min_visits: int | None = None, kinds=None):
-    """Ids (as a subquery) of the visible cooperatives coached in ``year``: at least
-    ``min_visits`` visits of ``kinds`` (settings by default, see ``assistants.conf``),
-    read from the visit summary."""
+def coaching_summaries(*, user, year: int, min_visits: int | None = None, kinds=None):
+    """``year_summaries`` (a row per visible cooperative visited in ``year``) with the alias
+    ``coached``: at least ``min_visits`` visits of ``kinds`` (settings by default, see
+    ``assistants.conf``; ``coaching.is_coached``). The rows behind both the "visited" and the
+    "coached" figures: the coverage list filters by them, the dashboard counts them."""
     min_visits = conf.coached_min_visits() if min_visits is None else min_visits
     kinds = conf.coached_visit_kinds() if kinds is None else kinds
-    return (
-        year_summaries(user=user, year=year)
-        .annotate(coaching=kinds_total(kinds))
-        .filter(coaching__gte=max(min_visits, 1))
-        .values("cooperative")
-    )
+    coached = ExpressionWrapper(Q(coaching__gte=max(min_visits, 1)), output_field=BooleanField())
+    return year_summaries(user=user, year=year).alias(coaching=kinds_total(kinds)).alias(coached=coached)
+
+
+def coached_cooperative_ids(*, user, year: int, min_visits: int | None = None, kinds=None):
+    """Ids (as a subquery) of the visible cooperatives coached in ``year``
+    (``coaching_summaries``)."""
+    summaries = coaching_summaries(user=user, year=year, min_visits=min_visits, kinds=kinds)
+    return summaries.filter(coached=True).values("cooperative")
 
 
 def assigned_cooperative_ids(*, user, start: datetime.date, end: datetime.date):
     """Ids (as a subquery) of the visible cooperatives with an assistant assigned at any
     time between ``start`` and ``end``."""
     return (
-        Assignment.objects.filter(
-            Q(end_date__isnull=True) | Q(end_date__gte=start),
-            start_date__lte=end,
-            cooperative__in=Cooperative.objects.visible_to(user).values("pk"),
-        )
+        Assignment.objects.overlapping(start, end)
+        .filter(cooperative__in=Cooperative.objects.visible_to(user).values("pk"))
         .order_by()
         .values("cooperative")
     )
@@ -224,16 +224,19 @@ def visited_cooperative_ids(*, user, year: int):
     return year_summaries(user=user, year=year).order_by().values("cooperative")
 
 
-def assigned_unvisited_cooperatives(*, user, year: int):
+def assigned_unvisited_cooperatives(*, user, year: int, today: datetime.date | None = None):
     """Visible cooperatives that had an assistant during ``year`` but no visit in it
-    ("didampingi, belum dikunjungi"). ``EXISTS``/``NOT EXISTS``, so PostgreSQL plans a
-    hash semi- and anti-join (a ``NOT IN`` rescans its subquery per row)."""
+    ("didampingi, belum dikunjungi"), among those registered on the year's status day
+    (``status_date``: a past year keeps those founded by its end, as ``with_status_on``).
+    The coverage list filters by these, the dashboard counts them. ``EXISTS``/``NOT EXISTS``,
+    so PostgreSQL plans a hash semi- and anti-join (a ``NOT IN`` rescans its subquery per row)."""
+    today = _today(today)
+    day = status_date(year=year, today=today)
     start, end = _year_bounds(year)
-    assigned = Assignment.objects.filter(
-        Q(end_date__isnull=True) | Q(end_date__gte=start), cooperative=OuterRef("pk"), start_date__lte=end
-    )
+    assigned = Assignment.objects.overlapping(start, end).filter(cooperative=OuterRef("pk"))
     visited = VisitSummary.objects.filter(cooperative=OuterRef("pk"), year=year)
-    return Cooperative.objects.visible_to(user).filter(Exists(assigned)).exclude(Exists(visited))
+    cooperatives = _registered_then(Cooperative.objects.visible_to(user), day=day, today=today)
+    return cooperatives.filter(Exists(assigned)).exclude(Exists(visited))
 
 
 def target_list(*, user):
@@ -338,6 +341,12 @@ def _year_bounds(year: int) -> tuple[datetime.date, datetime.date]:
     return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
 
 
+def _registered_then(cooperatives, *, day: datetime.date, today: datetime.date):
+    """The cooperatives a year's figures count, as ``with_status_on`` reads the status day:
+    every one today, those registered by then on a past day."""
+    return cooperatives.registered_on(day) if day < today else cooperatives
+
+
 def coverage_list(*, user, year: int):
     """The visible cooperatives with, for ``year``: their visits (``year_visits``), the
     last visit up to its end (``last_visit``) and the assignments that overlapped it
@@ -348,7 +357,7 @@ def coverage_list(*, user, year: int):
         visits.filter(visit_date__lte=end).order_by().values("cooperative").annotate(m=Max("visit_date")).values("m")
     )
     overlapping = (
-        Assignment.objects.filter(Q(end_date__isnull=True) | Q(end_date__gte=start), start_date__lte=end)
+        Assignment.objects.overlapping(start, end)
         .select_related("assistant__user")
         .order_by("start_date", "pk")
     )
@@ -367,28 +376,25 @@ def coverage_filter(queryset, *, user, year: int, coverage: str, today: datetime
     """``queryset`` (visible cooperatives) narrowed to one coaching-coverage figure of
     ``year``, as the dashboard counts it:
 
-    - ``coached``: ``coached_cooperative_ids``;
-    - ``not_coached``: registered and running (not dissolved) then, and not coached;
+    - ``coached``: ``coached_cooperative_ids`` (``coaching_summaries``);
+    - ``not_coached``: registered and running (not dissolved, ``running_on``) then, and not
+      coached;
     - ``visited``: any visit in the year (``visited_cooperative_ids``);
     - ``assigned_unvisited``: ``assigned_unvisited_cooperatives``.
 
-    "Then" is the year's status day (today, or 31 December of a past year). The dashboard
-    counts assigned-but-unvisited among the cooperatives registered that day
-    (``with_status_on``: a past day keeps those founded by then), and coached and visited
-    cooperatives from the year's visits; so do these filters."""
+    "Then" is the year's status day (today, or 31 December of a past year; a past day keeps
+    those founded by then, as ``with_status_on``). The dashboard counts the rows of
+    ``coaching_summaries`` and ``assigned_unvisited_cooperatives`` themselves."""
     today = _today(today)
     day = status_date(year=year, today=today)
-    registered = queryset.registered_on(day) if day < today else queryset  # as with_status_on
     if coverage == COACHED:
         return queryset.filter(pk__in=coached_cooperative_ids(user=user, year=year))
     if coverage == NOT_COACHED:
-        running = Q(lifecycle=Lifecycle.BERJALAN)
-        if day < today:
-            running |= Q(dissolution_decree_date__gt=day)  # status.lifecycle_on
-        return registered.filter(running).exclude(pk__in=coached_cooperative_ids(user=user, year=year))
+        running = _registered_then(queryset, day=day, today=today).running_on(day, today=today)
+        return running.exclude(pk__in=coached_cooperative_ids(user=user, year=year))
     if coverage == VISITED:
         return queryset.filter(pk__in=visited_cooperative_ids(user=user, year=year))
     if coverage == ASSIGNED_UNVISITED:
-        unvisited = assigned_unvisited_cooperatives(user=user, year=year)
-        return registered.filter(pk__in=unvisited.values("pk"))
+        unvisited = assigned_unvisited_cooperatives(user=user, year=year, today=today)
+        return queryset.filter(pk__in=unvisited.values("pk"))
     raise ValueError(f"unknown coverage {coverage!r}")

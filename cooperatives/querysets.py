@@ -93,6 +93,23 @@ def visible_by_district_q(user) -> Q:
     return visible_cooperatives_q(user, path="cooperative")
 
 
+def registered_on_q(day: datetime.date) -> Q:
+    """``Q`` for the cooperatives that existed on ``day`` (founding date on or before it,
+    or unknown)."""
+    return Q(founded_on__isnull=True) | Q(founded_on__lte=day)
+
+
+def running_on_q(day: datetime.date, *, today: datetime.date | None = None) -> Q:
+    """``Q`` for the cooperatives still running (not dissolved) on ``day``:
+    ``status.lifecycle_on(...) == Lifecycle.BERJALAN``, a dissolution decree dated later
+    did not count yet. With ``today`` and ``day`` not before it: the lifecycle column alone,
+    as today's status reads it (``status_expression``)."""
+    running = Q(lifecycle=Lifecycle.BERJALAN)
+    if today is not None and day >= today:
+        return running
+    return running | Q(dissolution_decree_date__gt=day)
+
+
 class CooperativeQuerySet(models.QuerySet):
     def in_office(self):
         """The cooperatives of the office's kabupaten (all, if no office code is set)."""
@@ -116,9 +133,12 @@ class CooperativeQuerySet(models.QuerySet):
         return self.annotate(status=status_expression(today=today))
 
     def registered_on(self, day: datetime.date):
-        """The cooperatives that existed on ``day`` (founding date on or before it, or
-        unknown)."""
-        return self.filter(Q(founded_on__isnull=True) | Q(founded_on__lte=day))
+        """The cooperatives that existed on ``day`` (``registered_on_q``)."""
+        return self.filter(registered_on_q(day))
+
+    def running_on(self, day: datetime.date, *, today: datetime.date | None = None):
+        """The cooperatives still running (not dissolved) on ``day`` (``running_on_q``)."""
+        return self.filter(running_on_q(day, today=today))
 
     def with_status_on(self, day: datetime.date, *, today: datetime.date | None = None, registered_only: bool = True):
         """The status on ``day``: today's over the maintained ``last_rat_year``; a past

@@ -4,7 +4,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -252,11 +252,37 @@ def village_flags(*, day: datetime.date, today: datetime.date) -> dict:
     """Annotations for ``Village`` querysets: ``has_active``, some cooperative of the
     village Aktif on ``day``; ``has_merah_putih``, some Merah Putih cooperative of the
     village registered and still running on ``day`` (a dissolution decree dated later did
-    not count yet, ``status.lifecycle_on``). The dashboard counts villages with these."""
+    not count yet, ``CooperativeQuerySet.running_on``). The dashboard counts villages with
+    these (``flagged_villages``)."""
     active = Cooperative.objects.with_status_on(day, today=today).filter(village=OuterRef("pk"), status=Status.AKTIF)
-    running = Q(lifecycle=Lifecycle.BERJALAN) | Q(dissolution_decree_date__gt=day)
-    merah_putih = Cooperative.objects.registered_on(day).filter(running, village=OuterRef("pk"), is_merah_putih=True)
+    merah_putih = (
+        Cooperative.objects.registered_on(day).running_on(day).filter(village=OuterRef("pk"), is_merah_putih=True)
+    )
     return {"has_active": Exists(active), "has_merah_putih": Exists(merah_putih)}
+
+
+def flagged_villages(*, day: datetime.date, today: datetime.date):
+    """The office's villages with the ``village_flags``: the rows behind every
+    village-coverage figure. The village list shows them (its ``coverage`` filter: a flag
+    false), the dashboard counts them (``village_coverage_counts``)."""
+    return Village.objects.in_regency(settings.OFFICE_REGENCY_CODE).annotate(**village_flags(day=day, today=today))
+
+
+VILLAGE_COVERAGE_KEYS = ("villages", "without_active", "without_merah_putih")
+
+
+def village_coverage_counts(villages, *, by: str = "district") -> dict:
+    """``{value of by: {villages, without_active, without_merah_putih}}`` over
+    ``flagged_villages`` rows, the village list's ``coverage`` filter counted: one query
+    grouped by ``by`` and both flags (not a ``COUNT ... FILTER`` per figure: PostgreSQL
+    copies each ``EXISTS`` into every filter, see the map's ``village_summary``)."""
+    counts: dict = {}
+    for row in villages.order_by().values(by, "has_active", "has_merah_putih").annotate(n=Count("pk")):
+        found = counts.setdefault(row[by], dict.fromkeys(VILLAGE_COVERAGE_KEYS, 0))
+        found["villages"] += row["n"]
+        found["without_active"] += 0 if row["has_active"] else row["n"]
+        found["without_merah_putih"] += 0 if row["has_merah_putih"] else row["n"]
+    return counts
 
 
 def _count_per_village(cooperatives):
@@ -272,11 +298,10 @@ def village_list(*, day: datetime.date, today: datetime.date):
     of them were Aktif then (``active_count``) and the ``village_flags``."""
     cooperatives = Cooperative.objects.with_status_on(day, today=today).filter(village=OuterRef("pk"))
     return (
-        Village.objects.in_regency(settings.OFFICE_REGENCY_CODE)
+        flagged_villages(day=day, today=today)
         .select_related("district")
         .annotate(
             cooperative_count=_count_per_village(cooperatives),
             active_count=_count_per_village(cooperatives.filter(status=Status.AKTIF)),
-            **village_flags(day=day, today=today),
         )
     )

@@ -1,26 +1,26 @@
 """The home page's panels and the kecamatan scorecard, for one ``Period``.
 
 The scorecard is a few grouped queries: the cooperatives in one pass (status on the period's
-day, RAT compliance for its reference book year, village coverage: ``_cooperative_groups``),
-villages per kecamatan, the year's visits (``VisitSummary``), assigned cooperatives not
-visited, open follow-ups and health assessments. Visit summaries and follow-ups carry their
-cooperative's kecamatan, so they are counted without a join through the cooperatives. The office panels are the chosen kecamatan's row or the sum of the rows, so a
+day, RAT compliance for its reference book year: ``_cooperative_groups``), villages per
+kecamatan with their coverage, the year's visits (``VisitSummary``), assigned cooperatives
+not visited, open follow-ups and health assessments. Each coverage figure counts the rows
+of the list it links to (``flagged_villages``, ``coaching_summaries``,
+``assigned_unvisited_cooperatives``), so a figure and its list agree by construction.
+Visit summaries and follow-ups carry their cooperative's kecamatan, so they are counted without a join through the cooperatives. The office panels are the chosen kecamatan's row or the sum of the rows, so a
 panel and the scorecard can never disagree.
 """
 
 import datetime
 
 from django.conf import settings
-from django.db.models import BooleanField, Count, ExpressionWrapper, Q, Sum
+from django.db.models import Count, Q, Sum
 
-from assistants import conf
 from assistants.models import AssistantVisitSummary, BusinessAssistant, CoachingTarget, FollowUp
-from assistants.models.summary import kinds_total
-from assistants.selectors import assigned_unvisited_cooperatives, year_summaries
-from cooperatives.choices import Lifecycle, Status
+from assistants.selectors import assigned_unvisited_cooperatives, coaching_summaries
+from cooperatives.choices import Status
 from cooperatives.models import Cooperative, District, HealthAssessment, Village
 from cooperatives.querysets import visible_by_district_q, visible_cooperatives_q
-from cooperatives.selectors import village_flags
+from cooperatives.selectors import VILLAGE_COVERAGE_KEYS, flagged_villages, village_coverage_counts
 from cooperatives.status import DUE_COMPLIANCE, Compliance
 
 from ..period import Period
@@ -77,22 +77,16 @@ RAT_KEYS = {Compliance.ON_TIME: "rat_on_time", Compliance.LATE: "rat_late", Comp
 
 
 def _cooperative_groups(user, period: Period):
-    """The office's cooperatives in one pass, grouped by village, status on the period's
-    day, RAT compliance for its reference book year, whether registered that day and
-    whether a running Merah Putih then: a few thousand groups, each cooperative's status and
-    compliance computed once."""
-    registered = Q(founded_on__isnull=True) | Q(founded_on__lte=period.day)
-    running = Q(lifecycle=Lifecycle.BERJALAN) | Q(dissolution_decree_date__gt=period.day)  # status.lifecycle_on
+    """The office's cooperatives registered on the period's day (today: every one, as
+    ``with_status_on`` reads it; the cooperative list's rows) in one pass, grouped by
+    kecamatan, status on that day and RAT compliance for its reference book year: a few
+    groups, each cooperative's status and compliance computed once."""
     return (
         Cooperative.objects.visible_to(user)
-        .with_status_on(period.day, today=period.today, registered_only=False)
+        .with_status_on(period.day, today=period.today)
         .with_rat_compliance(book_year=period.book_year)
-        .annotate(
-            registered=ExpressionWrapper(registered, output_field=BooleanField()),
-            merah_putih_running=ExpressionWrapper(Q(is_merah_putih=True) & running, output_field=BooleanField()),
-        )
         .order_by()
-        .values("village", "village__district", "status", "rat_compliance", "registered", "merah_putih_running")
+        .values("village__district", "status", "rat_compliance")
         .annotate(n=Count("id"))
     )
 
@@ -102,78 +96,50 @@ def _add(counts: dict, key: str | None, n: int) -> None:
         counts[key] = counts.get(key, 0) + n
 
 
-def _by_district_from_groups(groups, *, period: Period, villages: dict) -> dict:
-    """Per-kecamatan figures from the cooperative groups (aggregated rows, not
-    cooperatives), as the lists they link to count them:
-
-    - statuses and RAT compliance: the cooperatives registered on the period's day (today:
-      every cooperative, as ``with_status_on`` reads it);
-    - villages without an Aktif cooperative / without a running Merah Putih one
-      (``cooperatives.selectors.village_flags``), out of ``villages`` (kecamatan: count).
-    """
-    counts: dict = {pk: {"villages": n} for pk, n in villages.items()}
-    active_villages: dict = {}
-    merah_putih_villages: dict = {}
+def _by_district_from_groups(groups) -> dict:
+    """Per-kecamatan statuses and RAT compliance from the cooperative groups (aggregated
+    rows, not cooperatives)."""
+    counts: dict = {}
     for group in groups:
-        district = counts.setdefault(group["village__district"], {})
-        if group["registered"] or period.day >= period.today:
-            n = group["n"]
-            _add(district, "registered", n)
-            _add(district, group["status"], n)
-            _add(district, RAT_KEYS.get(group["rat_compliance"]), n)
-            _add(district, "rat_due" if group["rat_compliance"] in DUE_COMPLIANCE else None, n)
-            if group["status"] == Status.AKTIF:
-                active_villages.setdefault(group["village__district"], set()).add(group["village"])
-        if group["registered"] and group["merah_putih_running"]:
-            merah_putih_villages.setdefault(group["village__district"], set()).add(group["village"])
-    for pk, district in counts.items():
-        district["without_active"] = district.get("villages", 0) - len(active_villages.get(pk, ()))
-        district["without_merah_putih"] = district.get("villages", 0) - len(merah_putih_villages.get(pk, ()))
+        district, n = counts.setdefault(group["village__district"], {}), group["n"]
+        _add(district, "registered", n)
+        _add(district, group["status"], n)
+        _add(district, RAT_KEYS.get(group["rat_compliance"]), n)
+        _add(district, "rat_due" if group["rat_compliance"] in DUE_COMPLIANCE else None, n)
     return counts
 
 
+def _villages_by_district(period: Period) -> dict:
+    """Villages, and those without an Aktif / a running Merah Putih cooperative, per
+    kecamatan: the village list's rows (``flagged_villages``) counted."""
+    return village_coverage_counts(flagged_villages(day=period.day, today=period.today), by="district")
+
+
 def _visits_by_district(user, period: Period) -> dict:
-    """Visits, cooperatives visited and coached in the period's year per kecamatan, from
-    ``VisitSummary`` alone (one row per cooperative and year, carrying its kecamatan)."""
-    coaching = kinds_total(conf.coached_visit_kinds())
+    """Visits, cooperatives visited and coached in the period's year per kecamatan: the
+    coverage list's ``coaching_summaries`` rows counted (one per cooperative and year,
+    carrying its kecamatan: no join through the cooperatives)."""
     return _by_district(
-        year_summaries(user=user, year=period.year).alias(coaching=coaching),
+        coaching_summaries(user=user, year=period.year),
         "district",
-        {
-            "visits": Sum("visits"),
-            "visited": Count("id"),
-            "coached": Count("id", filter=Q(coaching__gte=max(conf.coached_min_visits(), 1))),
-        },
+        {"visits": Sum("visits"), "visited": Count("id"), "coached": Count("id", filter=Q(coached=True))},
     )
 
 
 def _assigned_unvisited_by_district(user, period: Period) -> dict:
-    unvisited = assigned_unvisited_cooperatives(user=user, year=period.year)
-    if period.day < period.today:
-        unvisited = unvisited.registered_on(period.day)  # as assistants.selectors.coverage_filter
+    unvisited = assigned_unvisited_cooperatives(user=user, year=period.year, today=period.today)
     return _by_district(unvisited, "village__district", {"assigned_unvisited": Count("id")})
 
 
-def _village_flags(period: Period) -> dict:
-    return village_flags(day=period.day, today=period.today)
-
-
-def _coverage_counts() -> dict:
-    return {
-        "villages": Count("id"),
-        "without_active": Count("id", filter=Q(has_active=False)),
-        "without_merah_putih": Count("id", filter=Q(has_merah_putih=False)),
-    }
-
-
 def village_coverage(*, period: Period | None = None, district=None, today=None) -> dict:
-    """Villages of the office without an active cooperative, and without a Merah Putih one,
-    counted village by village (``village_flags``): the scorecard's cross-check."""
+    """Villages of the office (or the kecamatan) without an active cooperative, and without
+    a Merah Putih one: the village list's rows (``flagged_villages``) counted."""
     period = _period(period, today, district)
-    villages = Village.objects.in_regency(settings.OFFICE_REGENCY_CODE)
+    villages = flagged_villages(day=period.day, today=period.today)
     if period.district is not None:
         villages = villages.filter(district=period.district)
-    return villages.annotate(**_village_flags(period)).aggregate(**_coverage_counts())
+    counts = village_coverage_counts(villages, by="district").values()
+    return {key: sum(found[key] for found in counts) for key in VILLAGE_COVERAGE_KEYS}
 
 
 def _by_district(queryset, path: str, counts: dict) -> dict:
@@ -193,14 +159,9 @@ def district_scorecard(*, user, period: Period | None = None, today=None) -> dic
     Seven queries whatever the number of cooperatives, villages or visits."""
     period = _period(period, today, None)
     districts = list(District.objects.in_regency(settings.OFFICE_REGENCY_CODE).order_by("name"))
-    villages = dict(
-        Village.objects.filter(district__in=[d.pk for d in districts])
-        .order_by()
-        .values_list("district")
-        .annotate(n=Count("id"))
-    )
     parts = [
-        _by_district_from_groups(_cooperative_groups(user, period), period=period, villages=villages),
+        _by_district_from_groups(_cooperative_groups(user, period)),
+        _villages_by_district(period),
         _visits_by_district(user, period),
         _assigned_unvisited_by_district(user, period),
         _by_district(
