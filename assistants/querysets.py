@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from cooperatives.periods import overlapping_q, running_q
 from cooperatives.querysets import in_office_q, visible_cooperatives_q
-from koperasi_registry import access
 
+from . import permissions
 from .choices import FollowUpStatus
 
 
@@ -41,11 +41,12 @@ class BusinessAssistantQuerySet(models.QuerySet):
         return self.filter(pk__in=Assignment.objects.filter(in_office_q("cooperative")).order_by().values("assistant"))
 
     def visible_to(self, user):
-        """Office roles see the office's assistants (``in_office``); a Pendamping only
-        their own record."""
-        if access.has_office_scope(user):
+        """As ``permissions.assistant_scope`` says: the office's assistants (``in_office``),
+        or only the user's own record, or none."""
+        scope = permissions.assistant_scope(user)
+        if scope == permissions.OFFICE:
             return self.in_office()
-        if access.has_role(user, access.PENDAMPING):
+        if scope == permissions.OWN:
             return self.filter(user=user)
         return self.none()
 
@@ -56,17 +57,18 @@ class CoachingVisitQuerySet(models.QuerySet):
         return self.filter(visible_cooperatives_q(user, path="cooperative"))
 
     def editable_by(self, user):
-        """Staf and Admin edit every visible visit; a Pendamping only visits they logged."""
-        visible = self.visible_to(user)
-        if access.has_role(user, access.ADMIN, access.STAF):
-            return visible
-        if access.has_role(user, access.PENDAMPING):
-            return visible.filter(created_by=user)
+        """As ``permissions.visit_edit_scope`` says: every visible visit, or only the
+        visible visits the user logged, or none."""
+        scope = permissions.visit_edit_scope(user)
+        if scope == permissions.VISIBLE:
+            return self.visible_to(user)
+        if scope == permissions.OWN:
+            return self.visible_to(user).filter(created_by=user)
         return self.none()
 
 
 def overdue_expression(*, today: datetime.date):
-    """``rules.followup_is_overdue`` as SQL."""
+    """``coaching.followup_is_overdue`` as SQL."""
     return Case(
         When(Q(status=FollowUpStatus.OPEN, due_date__lt=today), then=Value(True)),
         default=Value(False),
@@ -97,5 +99,5 @@ class CooperativeScopedQuerySet(models.QuerySet):
 
 class ProgrammeQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Programmes are office-wide: the office roles see them all, nobody else any."""
-        return self if access.has_office_scope(user) else self.none()
+        """As ``permissions.programme_scope`` says: all (office-wide), or none."""
+        return self if permissions.programme_scope(user) == permissions.OFFICE else self.none()

@@ -15,17 +15,13 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import CreateView, DetailView, UpdateView
 
-from koperasi_registry import access
-from koperasi_registry.access import RoleRequiredMixin
+from koperasi_registry.access import PermissionRequiredMixin, can
 from koperasi_registry.views import FilteredTableView
 
 from .choices import VisitKind
 from . import coaching, conf, filtersets, forms, reports, selectors, services, tables
 from .models import CoachingTarget, CoachingVisit, FinancingProposal, FollowUp, Programme, VisitAttachment
 
-OFFICE = (access.ADMIN, access.KABID, access.STAF)
-WRITERS = (access.ADMIN, access.STAF, access.PENDAMPING)
-OFFICE_WRITERS = (access.ADMIN, access.STAF)
 
 
 def wants_json(request) -> bool:
@@ -35,8 +31,8 @@ def wants_json(request) -> bool:
 # --- Assistants --------------------------------------------------------------------------
 
 
-class AssistantListView(RoleRequiredMixin, FilteredTableView):
-    allowed_roles = OFFICE
+class AssistantListView(PermissionRequiredMixin, FilteredTableView):
+    permission_required = "assistants.view_assistant_list"
     filterset_class = filtersets.AssistantFilterSet
     table_class = tables.AssistantTable
     template_name = "assistants/assistant_list.html"
@@ -50,7 +46,8 @@ class AssistantListView(RoleRequiredMixin, FilteredTableView):
         return super().get_context_data(max_assignments=conf.max_assignments(), **kwargs)
 
 
-class AssistantDetailView(RoleRequiredMixin, DetailView):
+class AssistantDetailView(PermissionRequiredMixin, DetailView):
+    permission_required = "assistants.view_businessassistant"
     template_name = "assistants/assistant_detail.html"
     context_object_name = "assistant"
 
@@ -71,10 +68,10 @@ class AssistantDetailView(RoleRequiredMixin, DetailView):
         )
 
 
-class MyCooperativesView(RoleRequiredMixin, FilteredTableView):
+class MyCooperativesView(PermissionRequiredMixin, FilteredTableView):
     """An assistant's assigned cooperatives: last visit, open follow-ups, visit due."""
 
-    allowed_roles = (access.PENDAMPING,)
+    permission_required = "assistants.view_own_cooperatives"
     filterset_class = filtersets.MyCooperativeFilterSet
     table_class = tables.MyCooperativeTable
     template_name = "assistants/my_cooperatives.html"
@@ -91,20 +88,21 @@ class MyCooperativesView(RoleRequiredMixin, FilteredTableView):
 # --- Visits ------------------------------------------------------------------------------
 
 
-class VisitListView(RoleRequiredMixin, FilteredTableView):
+class VisitListView(PermissionRequiredMixin, FilteredTableView):
+    permission_required = "assistants.view_coachingvisit"
     filterset_class = filtersets.VisitFilterSet
     table_class = tables.VisitTable
     template_name = "assistants/visit_list.html"
     title = _("Kunjungan pembinaan")
     export_name = "kunjungan"
     add_url_name = "assistants:visit_add"
-    add_permission = "assistants.add_coachingvisit"
 
     def get_queryset(self):
         return selectors.visit_list(user=self.request.user)
 
 
-class VisitDetailView(RoleRequiredMixin, DetailView):
+class VisitDetailView(PermissionRequiredMixin, DetailView):
+    permission_required = "assistants.view_coachingvisit"
     template_name = "assistants/visit_detail.html"
     context_object_name = "visit"
 
@@ -115,15 +113,14 @@ class VisitDetailView(RoleRequiredMixin, DetailView):
         user = self.request.user
         return super().get_context_data(
             can_edit=CoachingVisit.objects.editable_by(user).filter(pk=self.object.pk).exists(),
-            can_close=access.has_role(user, *WRITERS),
+            can_close=can(user, "assistants.change_followup"),
             close_form=forms.FollowUpCloseForm(),
             today=timezone.localdate(),
             **kwargs,
         )
 
 
-class VisitFormMixin(RoleRequiredMixin):
-    allowed_roles = WRITERS
+class VisitFormMixin(PermissionRequiredMixin):
     template_name = "assistants/visit_form.html"
 
     def render_form(self, form, formset, status=200):
@@ -153,6 +150,7 @@ class VisitCreateView(VisitFormMixin, View):
     """Log a visit. A POST carrying a ``submission_id`` already saved returns that visit
     (``"duplicate": true``) instead of saving it twice."""
 
+    permission_required = "assistants.add_coachingvisit"
     title = _("Catat kunjungan")
 
     def get(self, request):
@@ -206,6 +204,7 @@ class VisitCreateView(VisitFormMixin, View):
 
 
 class VisitUpdateView(VisitFormMixin, View):
+    permission_required = "assistants.change_coachingvisit"
     title = _("Ubah kunjungan")
 
     def get_object(self):
@@ -247,20 +246,21 @@ class VisitUpdateView(VisitFormMixin, View):
         return redirect(visit)
 
 
-class VisitOpenFollowUpsView(RoleRequiredMixin, View):
+class VisitOpenFollowUpsView(PermissionRequiredMixin, View):
     """The open follow-ups of the cooperative picked on the visit form (fetched by the
     form's script when the cooperative changes)."""
 
-    allowed_roles = WRITERS
+    permission_required = "assistants.add_coachingvisit"
 
     def get(self, request):
         form = forms.VisitForm(user=request.user, initial={"cooperative": request.GET.get("cooperative")})
         return render(request, "assistants/_open_followups.html", {"form": form})
 
 
-class VisitAttachmentView(RoleRequiredMixin, View):
+class VisitAttachmentView(PermissionRequiredMixin, View):
     """Photos and documents are served only to those who may see the visit."""
 
+    permission_required = "assistants.view_visitattachment"
     def get(self, request, pk):
         attachment = get_object_or_404(
             VisitAttachment.objects.filter(visit__in=CoachingVisit.objects.visible_to(request.user).values("pk")), pk=pk
@@ -271,7 +271,8 @@ class VisitAttachmentView(RoleRequiredMixin, View):
 # --- Follow-ups --------------------------------------------------------------------------
 
 
-class FollowUpListView(RoleRequiredMixin, FilteredTableView):
+class FollowUpListView(PermissionRequiredMixin, FilteredTableView):
+    permission_required = "assistants.view_followup"
     filterset_class = filtersets.FollowUpFilterSet
     table_class = tables.FollowUpTable
     template_name = "assistants/followup_list.html"
@@ -287,8 +288,8 @@ class FollowUpListView(RoleRequiredMixin, FilteredTableView):
         return context
 
 
-class FollowUpCloseView(RoleRequiredMixin, View):
-    allowed_roles = WRITERS
+class FollowUpCloseView(PermissionRequiredMixin, View):
+    permission_required = "assistants.change_followup"
 
     def post(self, request, pk):
         followup = get_object_or_404(FollowUp.objects.visible_to(request.user).open(), pk=pk)
@@ -309,21 +310,20 @@ class FollowUpCloseView(RoleRequiredMixin, View):
 # --- Targets -----------------------------------------------------------------------------
 
 
-class CoachingTargetListView(RoleRequiredMixin, FilteredTableView):
-    allowed_roles = OFFICE
+class CoachingTargetListView(PermissionRequiredMixin, FilteredTableView):
+    permission_required = "assistants.view_coachingtarget"
     filterset_class = filtersets.CoachingTargetFilterSet
     table_class = tables.CoachingTargetTable
     title = _("Target pembinaan")
     export_name = "target-pembinaan"
     add_url_name = "assistants:target_add"
-    add_permission = "assistants.add_coachingtarget"
 
     def get_queryset(self):
         return selectors.target_list(user=self.request.user)
 
 
-class CoachingTargetProgressView(RoleRequiredMixin, DetailView):
-    allowed_roles = OFFICE
+class CoachingTargetProgressView(PermissionRequiredMixin, DetailView):
+    permission_required = "assistants.view_coachingtarget"
     template_name = "assistants/target_progress.html"
     context_object_name = "target"
 
@@ -336,8 +336,7 @@ class CoachingTargetProgressView(RoleRequiredMixin, DetailView):
         return super().get_context_data(kind_labels=[labels[k] for k in summary["kinds"]], **summary, **kwargs)
 
 
-class OfficeFormMixin(RoleRequiredMixin):
-    allowed_roles = OFFICE_WRITERS
+class OfficeFormMixin(PermissionRequiredMixin):
     template_name = "assistants/object_form.html"
     title = ""
 
@@ -353,6 +352,7 @@ class OfficeFormMixin(RoleRequiredMixin):
 
 
 class CoachingTargetCreateView(OfficeFormMixin, CreateView):
+    permission_required = "assistants.add_coachingtarget"
     model = CoachingTarget
     form_class = forms.CoachingTargetForm
     title = _("Tambah target pembinaan")
@@ -360,6 +360,7 @@ class CoachingTargetCreateView(OfficeFormMixin, CreateView):
 
 
 class CoachingTargetUpdateView(OfficeFormMixin, UpdateView):
+    permission_required = "assistants.change_coachingtarget"
     model = CoachingTarget
     form_class = forms.CoachingTargetForm
     title = _("Ubah target pembinaan")
@@ -369,21 +370,20 @@ class CoachingTargetUpdateView(OfficeFormMixin, UpdateView):
 # --- Programmes --------------------------------------------------------------------------
 
 
-class ProgrammeListView(RoleRequiredMixin, FilteredTableView):
-    allowed_roles = OFFICE
+class ProgrammeListView(PermissionRequiredMixin, FilteredTableView):
+    permission_required = "assistants.view_programme"
     filterset_class = filtersets.ProgrammeFilterSet
     table_class = tables.ProgrammeTable
     title = _("Program pelatihan dan bantuan")
     export_name = "program"
     add_url_name = "assistants:programme_add"
-    add_permission = "assistants.add_programme"
 
     def get_queryset(self):
         return selectors.programme_list(user=self.request.user)
 
 
-class ProgrammeDetailView(RoleRequiredMixin, DetailView):
-    allowed_roles = OFFICE
+class ProgrammeDetailView(PermissionRequiredMixin, DetailView):
+    permission_required = "assistants.view_programme"
     template_name = "assistants/programme_detail.html"
     context_object_name = "programme"
 
@@ -394,7 +394,7 @@ class ProgrammeDetailView(RoleRequiredMixin, DetailView):
         user = self.request.user
         return super().get_context_data(
             participants=selectors.programme_participants(programme=self.object, user=user),
-            can_edit=access.has_role(user, *OFFICE_WRITERS),
+            can_edit=can(user, "assistants.change_programme"),
             **kwargs,
         )
 
@@ -419,29 +419,32 @@ class ProgrammeFormMixin(OfficeFormMixin):
 
 
 class ProgrammeCreateView(ProgrammeFormMixin, CreateView):
+    permission_required = "assistants.add_programme"
     title = _("Tambah program")
 
 
 class ProgrammeUpdateView(ProgrammeFormMixin, UpdateView):
+    permission_required = "assistants.change_programme"
     title = _("Ubah program")
 
 
 # --- Financing proposals -----------------------------------------------------------------
 
 
-class FinancingProposalListView(RoleRequiredMixin, FilteredTableView):
+class FinancingProposalListView(PermissionRequiredMixin, FilteredTableView):
+    permission_required = "assistants.view_financingproposal"
     filterset_class = filtersets.FinancingProposalFilterSet
     table_class = tables.FinancingProposalTable
     title = _("Proposal pembiayaan dan rencana usaha")
     export_name = "proposal"
     add_url_name = "assistants:proposal_add"
-    add_permission = "assistants.add_financingproposal"
 
     def get_queryset(self):
         return selectors.proposal_list(user=self.request.user)
 
 
-class FinancingProposalDetailView(RoleRequiredMixin, DetailView):
+class FinancingProposalDetailView(PermissionRequiredMixin, DetailView):
+    permission_required = "assistants.view_financingproposal"
     template_name = "assistants/proposal_detail.html"
     context_object_name = "proposal"
 
@@ -451,13 +454,12 @@ class FinancingProposalDetailView(RoleRequiredMixin, DetailView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             status_history=selectors.proposal_status_history(proposal=self.object),
-            can_edit=access.has_role(self.request.user, *WRITERS),
+            can_edit=can(self.request.user, "assistants.change_financingproposal"),
             **kwargs,
         )
 
 
 class ProposalFormMixin(OfficeFormMixin):
-    allowed_roles = WRITERS
     model = FinancingProposal
     form_class = forms.FinancingProposalForm
     list_url_name = "assistants:proposal_list"
@@ -475,20 +477,23 @@ class ProposalFormMixin(OfficeFormMixin):
 
 
 class FinancingProposalCreateView(ProposalFormMixin, CreateView):
+    permission_required = "assistants.add_financingproposal"
     title = _("Tambah proposal pembiayaan")
 
 
 class FinancingProposalUpdateView(ProposalFormMixin, UpdateView):
+    permission_required = "assistants.change_financingproposal"
     title = _("Ubah proposal pembiayaan")
 
 
 # --- Monthly report ----------------------------------------------------------------------
 
 
-class MonthlyReportView(RoleRequiredMixin, View):
+class MonthlyReportView(PermissionRequiredMixin, View):
     """An assistant's visits of one month, grouped by cooperative, with findings and
     follow-ups: printable, and as XLSX with ``?_export=xlsx``."""
 
+    permission_required = "assistants.view_monthly_report"
     def get(self, request):
         user = request.user
         own = selectors.assistant_for_user(user)
@@ -520,11 +525,11 @@ class MonthlyReportView(RoleRequiredMixin, View):
 # --- Coaching coverage -------------------------------------------------------------------
 
 
-class CoverageListView(RoleRequiredMixin, FilteredTableView):
+class CoverageListView(PermissionRequiredMixin, FilteredTableView):
     """Cooperatives coached, not coached, visited, or assigned but not visited in a year:
     the list behind the dashboard's coaching figures."""
 
-    allowed_roles = OFFICE
+    permission_required = "assistants.view_coverage"
     filterset_class = filtersets.CoverageFilterSet
     table_class = tables.CoverageTable
     template_name = "assistants/coverage_list.html"

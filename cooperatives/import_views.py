@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import DetailView, FormView
 
-from koperasi_registry import access
+from koperasi_registry.access import PermissionRequiredMixin
 from koperasi_registry.models import IMPORT_EXTENSIONS, ImportJob
 from koperasi_registry.uploads import FileCheck
 
@@ -24,10 +24,10 @@ from . import imports
 Kind = ImportJob.Kind
 
 
-class ImportAccessMixin(access.RoleRequiredMixin):
+class ImportAccessMixin(PermissionRequiredMixin):
     """Only Admin and Staf import (Kabid reads, a Pendamping sees only assigned cooperatives)."""
 
-    allowed_roles = (access.ADMIN, access.STAF)
+    permission_required = "koperasi_registry.import_data"
 
 
 class ImportUploadForm(forms.Form):

@@ -8,8 +8,7 @@ from django.db.models import Case, Count, FilteredRelation, OuterRef, Q, Subquer
 from django.db.models.functions import Coalesce, Greatest, NullIf
 from django.utils import timezone
 
-from koperasi_registry import access
-
+from . import permissions
 from .choices import Bentuk, Lifecycle, Status
 from .status import DUE_COMPLIANCE, Compliance, StatusRules
 
@@ -78,7 +77,7 @@ def visible_cooperatives_q(user, *, path: str) -> Q:
     of the country it scanned before discarding it)."""
     from .models import Cooperative
 
-    if access.has_office_scope(user):
+    if permissions.cooperative_scope(user) == permissions.OFFICE:
         return in_office_q(path)
     return Q(**{f"{path}__in": Cooperative.objects.visible_to(user).values("pk")})
 
@@ -87,7 +86,7 @@ def visible_by_district_q(user) -> Q:
     """``visible_cooperatives_q`` for rows that carry their ``cooperative`` and its kecamatan
     (``district``; visit summaries, follow-ups): the office roles filter on the kecamatan,
     without a join through the cooperatives."""
-    if access.has_office_scope(user):
+    if permissions.cooperative_scope(user) == permissions.OFFICE:
         code = settings.OFFICE_REGENCY_CODE
         return Q(district__regency__code=code) if code else Q()
     return visible_cooperatives_q(user, path="cooperative")
@@ -116,12 +115,13 @@ class CooperativeQuerySet(models.QuerySet):
         return self.filter(in_office_q())
 
     def visible_to(self, user):
-        """What ``user`` may see: the office's cooperatives for Admin, Kabid and Staf; for a
-        Pendamping only those currently assigned to them (``assistants.Assignment``, reached
-        through its ``related_name="assignments"``); nothing for anyone else."""
-        if access.has_office_scope(user):
+        """What ``user`` may see, as ``permissions.cooperative_scope`` says: the office's
+        cooperatives, or those currently assigned to the user (reached through the reverse
+        relation ``assignments`` alone), or nothing."""
+        scope = permissions.cooperative_scope(user)
+        if scope == permissions.OFFICE:
             return self.in_office()
-        if access.has_role(user, access.PENDAMPING):
+        if scope == permissions.ASSIGNED:
             today = timezone.localdate()
             assigned = Q(assignments__assistant__user=user, assignments__start_date__lte=today) & (
                 Q(assignments__end_date__isnull=True) | Q(assignments__end_date__gte=today)

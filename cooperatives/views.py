@@ -1,7 +1,6 @@
 """Registry pages: the cooperative list, profile, forms, RAT filings, overdue list, compliance."""
 
 from django.contrib import messages
-from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.contrib.messages.views import SuccessMessageMixin
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -15,8 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import CreateView, DetailView, TemplateView, UpdateView
 
-from koperasi_registry import access
-from koperasi_registry.access import RoleRequiredMixin
+from koperasi_registry.access import PermissionRequiredMixin, can
 from koperasi_registry.concurrency import VersionedFormViewMixin
 from koperasi_registry.views import FilteredTableView
 
@@ -29,29 +27,27 @@ from .services import rat_filing_save
 from .status import Compliance, StatusRules
 from .tables import CooperativeTable, status_badge
 
-OFFICE_ROLES = (access.ADMIN, access.KABID, access.STAF)
 
-
-class CooperativeListView(RoleRequiredMixin, FilteredTableView):
+class CooperativeListView(PermissionRequiredMixin, FilteredTableView):
+    permission_required = "cooperatives.view_cooperative"
     filterset_class = CooperativeFilterSet
     table_class = CooperativeTable
     template_name = "cooperatives/cooperative_list.html"
     title = gettext_lazy("Koperasi")
     add_url_name = "cooperatives:cooperative_add"
-    add_permission = "cooperatives.add_cooperative"
     export_name = "koperasi"
 
     def get_queryset(self):
         return selectors.cooperative_list(user=self.request.user, year=status_year(self.request.GET))
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(show_compliance=access.has_role(self.request.user, *OFFICE_ROLES), **kwargs)
+        return super().get_context_data(show_compliance=can(self.request.user, "cooperatives.view_compliance"), **kwargs)
 
 
-class RatOverdueListView(RoleRequiredMixin, FilteredTableView):
+class RatOverdueListView(PermissionRequiredMixin, FilteredTableView):
     """Cooperatives that have not filed the RAT of their reference book year."""
 
-    allowed_roles = OFFICE_ROLES
+    permission_required = "cooperatives.view_compliance"
     filterset_class = CooperativeFilterSet
     table_class = CooperativeTable
     template_name = "cooperatives/rat_overdue.html"
@@ -73,7 +69,8 @@ class RatOverdueListView(RoleRequiredMixin, FilteredTableView):
         )
 
 
-class CooperativeDetailView(RoleRequiredMixin, DetailView):
+class CooperativeDetailView(PermissionRequiredMixin, DetailView):
+    permission_required = "cooperatives.view_cooperative"
     template_name = "cooperatives/cooperative_detail.html"
     context_object_name = "cooperative"
 
@@ -94,9 +91,9 @@ class CooperativeDetailView(RoleRequiredMixin, DetailView):
             timeline=timeline,
             rat_from_record=cooperative.last_rat_from_record and cooperative.last_rat_year not in filed_years,
             history=selectors.cooperative_history(cooperative=cooperative),
-            can_edit=user.has_perm("cooperatives.change_cooperative"),
-            can_add_rat=user.has_perm("cooperatives.add_ratfiling"),
-            can_edit_rat=user.has_perm("cooperatives.change_ratfiling"),
+            can_edit=can(user, "cooperatives.change_cooperative"),
+            can_add_rat=can(user, "cooperatives.add_ratfiling"),
+            can_edit_rat=can(user, "cooperatives.change_ratfiling"),
             health_history=assessment_history(cooperative=cooperative),
             **kwargs,
         )
@@ -105,7 +102,6 @@ class CooperativeDetailView(RoleRequiredMixin, DetailView):
 class CooperativeFormMixin(PermissionRequiredMixin, SuccessMessageMixin):
     form_class = CooperativeForm
     template_name = "cooperatives/cooperative_form.html"
-    raise_exception = True  # signed-in users without the permission get 403
 
     def form_valid(self, form):
         # One transaction with what follows the save (a move takes the cooperative's visit
@@ -137,8 +133,10 @@ class CooperativeUpdateView(VersionedFormViewMixin, CooperativeFormMixin, Update
         )
 
 
-class VillageOptionsView(RoleRequiredMixin, TemplateView):
+class VillageOptionsView(PermissionRequiredMixin, TemplateView):
     """``<option>``s of one kecamatan's villages (all the office's without one), for htmx."""
+
+    permission_required = "cooperatives.view_village"
 
     template_name = "cooperatives/_village_options.html"
 
@@ -154,7 +152,6 @@ class RatFilingFormView(PermissionRequiredMixin, TemplateView):
     """Add or edit a RAT filing with its attachments; saved through ``rat_filing_save``."""
 
     template_name = "cooperatives/ratfiling_form.html"
-    raise_exception = True
 
     @cached_property
     def cooperative(self):
@@ -241,8 +238,10 @@ class RatFilingUpdateView(RatFilingFormView):
         )
 
 
-class RatAttachmentView(RoleRequiredMixin, View):
+class RatAttachmentView(PermissionRequiredMixin, View):
     """A RAT attachment, served only to those who may see its cooperative (MEDIA_URL is not served)."""
+
+    permission_required = "cooperatives.view_ratfiling"
 
     def get(self, request, pk):
         attachment = selectors.ratattachment_get(user=request.user, pk=pk)
@@ -253,11 +252,11 @@ class RatAttachmentView(RoleRequiredMixin, View):
         )
 
 
-class RatComplianceView(RoleRequiredMixin, TemplateView):
+class RatComplianceView(PermissionRequiredMixin, TemplateView):
     """RAT compliance for a book year (and optionally a kecamatan); each number links to the
     list filtered to exactly those cooperatives."""
 
-    allowed_roles = OFFICE_ROLES
+    permission_required = "cooperatives.view_compliance"
     template_name = "cooperatives/rat_compliance.html"
 
     def get_context_data(self, **kwargs):

@@ -5,8 +5,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy
 
-from koperasi_registry import access
-from koperasi_registry.access import RoleRequiredMixin
+from koperasi_registry.access import PermissionRequiredMixin
 from koperasi_registry.views import FilteredTableView
 
 from . import selectors
@@ -15,11 +14,11 @@ from .status import status_date
 from .tables import VillageTable
 
 
-class VillageListView(RoleRequiredMixin, FilteredTableView):
+class VillageListView(PermissionRequiredMixin, FilteredTableView):
     """Villages with their cooperatives, Aktif ones and Merah Putih on a day: today, or
     31 December of a past ``year`` (as the cooperative list's ``year`` filter reads it)."""
 
-    allowed_roles = (access.ADMIN, access.KABID, access.STAF)
+    permission_required = "cooperatives.view_village_coverage"
     filterset_class = VillageFilterSet
     table_class = VillageTable
     template_name = "cooperatives/village_list.html"

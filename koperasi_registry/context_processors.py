@@ -4,33 +4,30 @@ from django.utils.translation import gettext_lazy as _
 
 from . import access
 
-ALL = access.ROLES
-OFFICE = (access.ADMIN, access.KABID, access.STAF)
-FIELD = (access.ADMIN, access.STAF, access.PENDAMPING)  # who logs visits
-
-# The menu: (label, URL name, roles) or (label, [children]) for a drop-down group. A group
-# shows when at least one child is allowed; pages are added here as they are built.
+# The menu: (label, URL name) or (label, [children]) for a drop-down group. An entry shows
+# when the user holds the permission its page's view requires (``permission_required``,
+# declared in the apps' permissions modules); a group shows when one child does.
 NAVIGATION = [
-    (_("Beranda"), "dashboard", ALL),
+    (_("Beranda"), "dashboard"),
     (_("Koperasi"), [
-        (_("Daftar koperasi"), "cooperatives:cooperative_list", ALL),
-        (_("RAT terlambat"), "cooperatives:rat_overdue", OFFICE),
-        (_("Kepatuhan RAT"), "cooperatives:rat_compliance", OFFICE),
-        (_("Penilaian kesehatan"), "cooperatives:assessment_list", OFFICE),
-        (_("Desa/kelurahan"), "cooperatives:village_list", OFFICE),
-        (_("Impor data"), "cooperatives:cooperative_import", (access.ADMIN, access.STAF)),
+        (_("Daftar koperasi"), "cooperatives:cooperative_list"),
+        (_("RAT terlambat"), "cooperatives:rat_overdue"),
+        (_("Kepatuhan RAT"), "cooperatives:rat_compliance"),
+        (_("Penilaian kesehatan"), "cooperatives:assessment_list"),
+        (_("Desa/kelurahan"), "cooperatives:village_list"),
+        (_("Impor data"), "cooperatives:cooperative_import"),
     ]),
     (_("Pendampingan"), [
-        (_("Catat kunjungan"), "assistants:visit_add", FIELD),
-        (_("Koperasi saya"), "assistants:my_cooperatives", (access.PENDAMPING,)),
-        (_("Kunjungan"), "assistants:visit_list", ALL),
-        (_("Tindak lanjut"), "assistants:followup_list", ALL),
-        (_("Pendamping"), "assistants:assistant_list", OFFICE),
-        (_("Target pembinaan"), "assistants:target_list", OFFICE),
-        (_("Cakupan pendampingan"), "assistants:coverage_list", OFFICE),
-        (_("Program pelatihan dan bantuan"), "assistants:programme_list", OFFICE),
-        (_("Proposal pembiayaan"), "assistants:proposal_list", ALL),
-        (_("Laporan bulanan"), "assistants:monthly_report", ALL),
+        (_("Catat kunjungan"), "assistants:visit_add"),
+        (_("Koperasi saya"), "assistants:my_cooperatives"),
+        (_("Kunjungan"), "assistants:visit_list"),
+        (_("Tindak lanjut"), "assistants:followup_list"),
+        (_("Pendamping"), "assistants:assistant_list"),
+        (_("Target pembinaan"), "assistants:target_list"),
+        (_("Cakupan pendampingan"), "assistants:coverage_list"),
+        (_("Program pelatihan dan bantuan"), "assistants:programme_list"),
+        (_("Proposal pembiayaan"), "assistants:proposal_list"),
+        (_("Laporan bulanan"), "assistants:monthly_report"),
     ]),
 ]
 
@@ -41,15 +38,17 @@ def _item(label, name, path):
     return {"label": label, "url": url, "active": active}
 
 
-def build_menu(roles: set[str], path: str) -> list[dict]:
+def build_menu(user, path: str) -> list[dict]:
+    if not access.has_any_role.test(user):
+        return []  # signed in without a role: the home page only, no menu
     menu = []
-    for label, target, *allowed in NAVIGATION:
+    for label, target in NAVIGATION:
         if isinstance(target, list):
-            children = [_item(*child[:2], path) for child in target if roles & set(child[2])]
+            children = [_item(*child, path) for child in target if access.may_open(user, child[1])]
             if children:
                 active = any(child["active"] for child in children)
                 menu.append({"label": label, "children": children, "active": active})
-        elif roles & set(allowed[0]):
+        elif access.may_open(user, target):
             menu.append(_item(label, target, path))
     return menu
 
@@ -57,11 +56,10 @@ def build_menu(roles: set[str], path: str) -> list[dict]:
 def shell(request):
     """Values the base layout needs: the office, the user's roles, the menu."""
     user = getattr(request, "user", None)
-    roles = access.user_roles(user) if user is not None else set()
+    roles = access.user_roles(user)
     return {
         "office_name": settings.OFFICE_NAME,
         "office_regency_code": settings.OFFICE_REGENCY_CODE,
         "user_roles": sorted(roles),
-        "is_admin_role": access.ADMIN in roles,
-        "menu": build_menu(roles, request.path),
+        "menu": build_menu(user, request.path),
     }

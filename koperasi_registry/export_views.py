@@ -2,18 +2,19 @@
 and "Coba lagi" when its worker stopped. Only the user who asked sees any of them."""
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView
 
+from .access import PermissionRequiredMixin
 from .export_jobs import export_job_retry
 from .models import ExportJob
 
 
-class ExportJobView(LoginRequiredMixin, DetailView):
+class ExportJobView(PermissionRequiredMixin, DetailView):
+    permission_required = "koperasi_registry.view_exportjob"
     context_object_name = "job"
 
     def get_queryset(self):
@@ -23,8 +24,10 @@ class ExportJobView(LoginRequiredMixin, DetailView):
         return ["exports/export_progress.html" if self.request.htmx else "exports/export_job.html"]
 
 
-class ExportDownloadView(LoginRequiredMixin, View):
+class ExportDownloadView(PermissionRequiredMixin, View):
     """The finished file, as an attachment (MEDIA_ROOT is never served directly)."""
+
+    permission_required = "koperasi_registry.view_exportjob"
 
     def get(self, request, pk):
         job = get_object_or_404(ExportJob.objects.visible_to(request.user), pk=pk, status=ExportJob.State.DONE)
@@ -35,8 +38,10 @@ class ExportDownloadView(LoginRequiredMixin, View):
         return FileResponse(handle, as_attachment=True, filename=job.filename or job.file.name.rsplit("/", 1)[-1])
 
 
-class ExportRetryView(LoginRequiredMixin, View):
+class ExportRetryView(PermissionRequiredMixin, View):
     """POST: queue again an export whose worker stopped before it finished."""
+
+    permission_required = "koperasi_registry.view_exportjob"
 
     def post(self, request, pk):
         job = get_object_or_404(ExportJob.objects.visible_to(request.user), pk=pk)

@@ -23,7 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from koperasi_registry import access
+from koperasi_registry import permissions
 from koperasi_registry.uploads import FileCheck
 
 IMPORT_EXTENSIONS = ("csv", "xlsx")
@@ -68,10 +68,11 @@ class BackgroundJob(models.Model):
 
 class ImportJobQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Admin sees every job; Staf only their own; nobody else any."""
-        if access.has_role(user, access.ADMIN):
+        """As ``permissions.import_job_scope`` says: every job, only the user's own, or none."""
+        scope = permissions.import_job_scope(user)
+        if scope == permissions.ALL:
             return self
-        if access.has_role(user, access.STAF):
+        if scope == permissions.OWN:
             return self.filter(user=user)
         return self.none()
 
@@ -146,8 +147,8 @@ class ImportJob(BackgroundJob):
 
 class ExportJobQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Everyone sees only their own exports (the rows in them were scoped to them)."""
-        if not user.is_authenticated:
+        """As ``permissions.export_job_scope`` says: only the user's own exports."""
+        if permissions.export_job_scope(user) != permissions.OWN:
             return self.none()
         return self.filter(user=user)
 

@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from . import export_views, password_reset
+from . import access_views, export_views, password_reset
 from .dashboard import map_views, report_views, trend_views
 from .dashboard.views import DashboardView
 
@@ -22,6 +22,7 @@ urlpatterns = [
     path("ekspor/<int:pk>/", export_views.ExportJobView.as_view(), name="export_job"),
     path("ekspor/<int:pk>/unduh/", export_views.ExportDownloadView.as_view(), name="export_download"),
     path("ekspor/<int:pk>/coba-lagi/", export_views.ExportRetryView.as_view(), name="export_job_retry"),
+    path("akses/", access_views.PermissionListView.as_view(), name="permissions"),
     path("koperasi/", include("cooperatives.urls")),
     path("pendampingan/", include("assistants.urls")),
     # Password reset only with mail configured (koperasi_registry/password_reset.py).

@@ -8,6 +8,7 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 from django_tables2.export import ExportMixin
 
+from .access import may_open
 from .export_jobs import export_job_create
 from .exports import SafeTableExport
 
@@ -28,8 +29,7 @@ class FilteredTableView(ExportMixin, SingleTableMixin, FilterView):
     export_class = SafeTableExport  # text typed by users never runs as a formula
     strict = True  # invalid filter input: no rows and the form's errors, never a 500
     title = ""
-    add_url_name = None  # a URL name shown as the "Tambah" button when the user may add
-    add_permission = None
+    add_url_name = None  # a URL name shown as the "Tambah" button when the user may open it
     export_name = "data"
 
     # Set by the worker (``export_jobs.export_job_run``): called with the table to export.
@@ -71,7 +71,7 @@ class FilteredTableView(ExportMixin, SingleTableMixin, FilterView):
         context["title"] = self.title
         context["add_url_name"] = (
             self.add_url_name
-            if self.add_url_name and (not self.add_permission or user.has_perm(self.add_permission))
+            if self.add_url_name and may_open(user, self.add_url_name)
             else None
         )
         context["export_formats"] = self.export_formats

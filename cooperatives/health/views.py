@@ -10,8 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, FormView, View
 from django.views.generic.base import TemplateResponseMixin
 
-from koperasi_registry import access
-from koperasi_registry.access import RoleRequiredMixin
+from koperasi_registry.access import PermissionRequiredMixin
 from koperasi_registry.views import FilteredTableView
 
 from .filtersets import AssessmentFilterSet
@@ -20,25 +19,24 @@ from .selectors import assessment_history, assessment_list
 from .services import assessment_create
 from .tables import AssessmentTable
 
-OFFICE_ROLES = (access.ADMIN, access.KABID, access.STAF)
-ENTRY_ROLES = (access.ADMIN, access.STAF)
+READ = "cooperatives.view_healthassessment"
+ENTRY = "cooperatives.add_healthassessment"
 
 
-class AssessmentListView(RoleRequiredMixin, FilteredTableView):
-    allowed_roles = OFFICE_ROLES
+class AssessmentListView(PermissionRequiredMixin, FilteredTableView):
+    permission_required = READ
     filterset_class = AssessmentFilterSet
     table_class = AssessmentTable
     title = _("Penilaian kesehatan")
     add_url_name = "cooperatives:assessment_add"
-    add_permission = "cooperatives.add_healthassessment"
     export_name = "penilaian-kesehatan"
 
     def get_queryset(self):
         return assessment_list(user=self.request.user)
 
 
-class AssessmentDetailView(RoleRequiredMixin, DetailView):
-    allowed_roles = OFFICE_ROLES
+class AssessmentDetailView(PermissionRequiredMixin, DetailView):
+    permission_required = READ
     template_name = "cooperatives/health_detail.html"
     context_object_name = "assessment"
 
@@ -53,10 +51,10 @@ class AssessmentDetailView(RoleRequiredMixin, DetailView):
         )
 
 
-class AssessmentWorksheetView(RoleRequiredMixin, View):
+class AssessmentWorksheetView(PermissionRequiredMixin, View):
     """The assessment's worksheet, served only to those who may see the assessment."""
 
-    allowed_roles = OFFICE_ROLES
+    permission_required = READ
 
     def get(self, request, pk):
         assessment = get_object_or_404(assessment_list(user=request.user), pk=pk)
@@ -88,10 +86,10 @@ class AssessmentFormMixin:
         return form
 
 
-class AssessmentCreateView(RoleRequiredMixin, AssessmentFormMixin, FormView):
+class AssessmentCreateView(PermissionRequiredMixin, AssessmentFormMixin, FormView):
     """Choose the cooperative (``?cooperative=<pk>`` preselects it), year and instrument, then type scores."""
 
-    allowed_roles = ENTRY_ROLES
+    permission_required = ENTRY
     template_name = "cooperatives/health_form.html"
 
     def get_initial(self):
@@ -122,10 +120,10 @@ class AssessmentCreateView(RoleRequiredMixin, AssessmentFormMixin, FormView):
         return redirect(assessment)
 
 
-class AssessmentAspectsView(RoleRequiredMixin, TemplateResponseMixin, View):
+class AssessmentAspectsView(PermissionRequiredMixin, TemplateResponseMixin, View):
     """htmx partial: the aspect rows of the instrument chosen (``?instrument=<pk>``)."""
 
-    allowed_roles = ENTRY_ROLES
+    permission_required = ENTRY
     template_name = "cooperatives/health_aspect_rows.html"
 
     def get(self, request, *args, **kwargs):
@@ -134,10 +132,10 @@ class AssessmentAspectsView(RoleRequiredMixin, TemplateResponseMixin, View):
         return self.render_to_response({"form": form, "result": None})
 
 
-class AssessmentPreviewView(RoleRequiredMixin, TemplateResponseMixin, View):
+class AssessmentPreviewView(PermissionRequiredMixin, TemplateResponseMixin, View):
     """htmx partial: total and category for the scores typed so far; saves nothing."""
 
-    allowed_roles = ENTRY_ROLES
+    permission_required = ENTRY
     template_name = "cooperatives/health_preview.html"
 
     def post(self, request, *args, **kwargs):

@@ -4,13 +4,10 @@ from django.views.generic import TemplateView
 from assistants import conf
 from assistants.coaching import target_progress
 from cooperatives.models import Regency
-from koperasi_registry import access
-from koperasi_registry.access import RoleRequiredMixin
+from koperasi_registry.access import PermissionRequiredMixin, can
 
 from . import selectors
 from .period import period_from_request
-
-OFFICE_ROLES = (access.ADMIN, access.KABID, access.STAF)
 
 
 class PeriodMixin:
@@ -27,16 +24,17 @@ class PeriodMixin:
         return super().get_context_data(period=self.period, period_form=self.period_form, tab=self.tab, **kwargs)
 
 
-class DashboardPageMixin(RoleRequiredMixin, PeriodMixin):
+class DashboardPageMixin(PermissionRequiredMixin, PeriodMixin):
     """A dashboard page beside the home page: office roles only (a Pendamping gets 403)."""
 
-    allowed_roles = OFFICE_ROLES
+    permission_required = "koperasi_registry.view_dashboard"
 
 
-class DashboardView(PeriodMixin, TemplateView):
+class DashboardView(PermissionRequiredMixin, PeriodMixin, TemplateView):
     """The home page: the office at a glance for office roles, quick actions for a
-    Pendamping (login required by the middleware)."""
+    Pendamping, the menu alone for anyone else signed in."""
 
+    permission_required = "koperasi_registry.view_home"
     template_name = "dashboard/home.html"
     tab = "home"
 
@@ -45,7 +43,7 @@ class DashboardView(PeriodMixin, TemplateView):
         context = {
             "regency": Regency.objects.filter(code=settings.OFFICE_REGENCY_CODE).first(),
             "regions": selectors.region_summary(),
-            "office_view": access.has_office_scope(user),
+            "office_view": can(user, "koperasi_registry.view_dashboard"),
         }
         if context["office_view"]:
             period = self.period

@@ -167,7 +167,7 @@ def test_an_english_browser_still_gets_bahasa_indonesia(client):
 def test_menu_follows_the_role(role, expected):
     from koperasi_registry.context_processors import build_menu
 
-    menu = build_menu({role}, "/koperasi/")
+    menu = build_menu(access.RoleStandIn(role), "/koperasi/")
     labels = {str(item["label"]) for item in menu} | {
         str(child["label"]) for item in menu for child in item.get("children", [])
     }
@@ -178,3 +178,40 @@ def test_menu_follows_the_role(role, expected):
         assert not labels & {"RAT terlambat", "Pendamping", "Impor data", "Penilaian kesehatan"}
     koperasi = next(item for item in menu if str(item["label"]) == "Koperasi")
     assert koperasi["active"]  # /koperasi/ is inside the group
+
+
+def test_the_access_page_shows_each_roles_permissions_in_bahasa_indonesia(client_as, admin):
+    response = client_as(admin).get(reverse("permissions"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Hak akses tiap peran" in html and "Cakupan data" in html
+    assert all(role in html for role in access.ROLES)
+    rows = {row["name"]: row for section in response.context["sections"] for row in section["rows"]}
+    # Columns in access.ROLES order: Admin, Kabid, Staf, Pendamping.
+    assert rows["koperasi_registry.import_data"]["roles"] == ["yes", "", "yes", ""]
+    assert rows["koperasi_registry.import_data"]["label"] == "Impor data koperasi dan laporan RAT dari lembar kerja"
+    assert "cooperatives:cooperative_import" in rows["koperasi_registry.import_data"]["pages"]
+    assert rows["assistants.change_coachingvisit"]["roles"] == ["yes", "", "yes", "object"]  # only visits they logged
+    assert rows["cooperatives.view_cooperative"]["roles"] == ["yes", "yes", "yes", "yes"]
+    scopes = {str(scope["title"]): scope["roles"] for scope in response.context["scopes"]}
+    assert [str(text) for text in scopes["Koperasi dan data yang melekat padanya"]] == [
+        "semua koperasi kabupaten kantor", "semua koperasi kabupaten kantor", "semua koperasi kabupaten kantor",
+        "hanya koperasi yang sedang didampinginya",
+    ]
+
+
+@pytest.mark.parametrize("role", access.ROLES)
+def test_only_the_admin_menu_links_the_access_page(client_as, role_users, role):
+    html = client_as(role_users[role]).get(reverse("dashboard")).content.decode()
+    assert (f'href="{reverse("permissions")}"' in html) is (role == access.ADMIN)
+
+
+def test_the_groups_store_exactly_the_declared_model_permissions():
+    """The admin's group permissions are written from the declarations (sync_role_groups)."""
+    for role in access.ROLES:
+        stored = {
+            f"{app}.{codename}"
+            for app, codename in Group.objects.get(name=role).permissions.values_list("content_type__app_label", "codename")
+        }
+        declared = {d.name for d in access.role_permissions(role) if d.model}
+        assert stored and stored == declared
