@@ -2,7 +2,8 @@
 
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
+
+from koperasi_registry.concurrency import VersionedHistoryAdmin
 
 from . import coaching, conf
 from .models import (
@@ -27,7 +28,7 @@ class AssignmentInline(admin.TabularInline):
 
 
 @admin.register(BusinessAssistant)
-class BusinessAssistantAdmin(SimpleHistoryAdmin):
+class BusinessAssistantAdmin(VersionedHistoryAdmin):
     list_display = ["__str__", "phone", "is_active", "contract_end"]
     list_filter = ["is_active"]
     search_fields = ["user__first_name", "user__last_name", "user__username", "phone"]
@@ -47,7 +48,7 @@ class BusinessAssistantAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(SimpleHistoryAdmin):
+class AssignmentAdmin(VersionedHistoryAdmin):
     list_display = ["assistant", "cooperative", "start_date", "end_date"]
     list_filter = ["start_date"]
     search_fields = ["cooperative__name", "assistant__user__first_name", "assistant__user__username"]
@@ -56,7 +57,7 @@ class AssignmentAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(VisitTopic)
-class VisitTopicAdmin(SimpleHistoryAdmin):
+class VisitTopicAdmin(VersionedHistoryAdmin):
     list_display = ["name", "position", "is_active"]
     list_editable = ["position", "is_active"]
     search_fields = ["name"]
@@ -78,7 +79,7 @@ class FollowUpInline(admin.TabularInline):
 
 
 @admin.register(CoachingVisit)
-class CoachingVisitAdmin(SimpleHistoryAdmin):
+class CoachingVisitAdmin(VersionedHistoryAdmin):
     list_display = ["visit_date", "cooperative", "kind", "assistant", "created_by"]
     list_filter = ["kind", "visit_date", "topics"]
     search_fields = ["cooperative__name", "findings", "people_met"]
@@ -91,7 +92,7 @@ class CoachingVisitAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(VisitAttachment)
-class VisitAttachmentAdmin(SimpleHistoryAdmin):
+class VisitAttachmentAdmin(VersionedHistoryAdmin):
     list_display = ["__str__", "visit", "kind", "uploaded_at"]
     list_filter = ["kind"]
     raw_id_fields = ["visit", "uploaded_by"]
@@ -99,7 +100,7 @@ class VisitAttachmentAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(FollowUp)
-class FollowUpAdmin(SimpleHistoryAdmin):
+class FollowUpAdmin(VersionedHistoryAdmin):
     list_display = ["action", "visit", "owner", "due_date", "status", "closed_on"]
     list_filter = ["status", "due_date"]
     search_fields = ["action", "visit__cooperative__name"]
@@ -108,7 +109,7 @@ class FollowUpAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(CoachingTarget)
-class CoachingTargetAdmin(SimpleHistoryAdmin):
+class CoachingTargetAdmin(VersionedHistoryAdmin):
     list_display = ["year", "district", "target_count"]
     list_filter = ["year"]
     list_select_related = ["district"]
@@ -121,7 +122,7 @@ class ProgrammeParticipationInline(admin.TabularInline):
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(SimpleHistoryAdmin):
+class ProgrammeAdmin(VersionedHistoryAdmin):
     list_display = ["name", "kind", "aid_kind", "funding", "year", "budget"]
     list_filter = ["kind", "aid_kind", "funding", "year"]
     search_fields = ["name"]
@@ -129,14 +130,14 @@ class ProgrammeAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ProgrammeParticipation)
-class ProgrammeParticipationAdmin(SimpleHistoryAdmin):
+class ProgrammeParticipationAdmin(VersionedHistoryAdmin):
     list_display = ["programme", "cooperative", "aid_received"]
     autocomplete_fields = ["programme", "cooperative"]
     list_select_related = ["programme", "cooperative"]
 
 
 @admin.register(FinancingProposal)
-class FinancingProposalAdmin(SimpleHistoryAdmin):
+class FinancingProposalAdmin(VersionedHistoryAdmin):
     list_display = ["purpose", "cooperative", "assistant", "kind", "amount", "status"]
     list_filter = ["status", "kind"]
     search_fields = ["purpose", "lender", "cooperative__name"]

@@ -3,7 +3,8 @@ filings are written through the services so the cooperative's status stays curre
 
 from django.contrib import admin
 from django.db import transaction
-from simple_history.admin import SimpleHistoryAdmin
+
+from koperasi_registry.concurrency import VersionedHistoryAdmin
 
 from .health import admin as health_admin  # noqa: F401  (registers the health assessment admin)
 from .models import Cooperative, District, Kelompok, RatAttachment, RatFiling, Regency, Village
@@ -46,7 +47,7 @@ class VillageAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Kelompok)
-class KelompokAdmin(SimpleHistoryAdmin):
+class KelompokAdmin(VersionedHistoryAdmin):
     list_display = ("name", "description")
     list_editable = ("description",)
     list_display_links = ("name",)
@@ -54,7 +55,7 @@ class KelompokAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Cooperative)
-class CooperativeAdmin(SimpleHistoryAdmin):
+class CooperativeAdmin(VersionedHistoryAdmin):
     list_display = ("name", "nik", "office_code", "jenis", "bentuk", "kelompok", "village", "last_rat_year", "lifecycle")
     list_select_related = ("kelompok", "village")
     list_filter = ("jenis", "bentuk", "kelompok", "is_merah_putih", "is_syariah", "lifecycle", "village__district")
@@ -72,7 +73,7 @@ class RatAttachmentInline(admin.TabularInline):
 
 
 @admin.register(RatFiling)
-class RatFilingAdmin(SimpleHistoryAdmin):
+class RatFilingAdmin(VersionedHistoryAdmin):
     list_display = ("cooperative", "book_year", "rat_date", "reported_on", "members_male", "members_female")
     list_select_related = ("cooperative",)
     list_filter = ("book_year",)

@@ -2,7 +2,7 @@
 
 The version of a record is the id of its latest django-simple-history row (every domain
 model has ``HistoricalRecords``; no migration, no extra column). An edit form built for an
-existing record carries it in a hidden ``version`` field. When the form is saved, inside
+existing record carries it in a hidden ``edit_version`` field. When the form is saved, inside
 ``transaction.atomic()``:
 
 1. the row is locked (``select_for_update()``; on SQLite the ``IMMEDIATE`` transaction
@@ -27,7 +27,7 @@ maintained columns, e.g. ``Cooperative.last_rat_year`` refreshed by
 tables) do not bump it and need not: they are not fields of any form, and a form save
 copies such non-form columns from the locked row, so it never writes back a stale value.
 
-A POST without the ``version`` field (an old page, a script) is not checked.
+A POST without the ``edit_version`` field (an old page, a script) is not checked.
 
 Pieces:
 
@@ -56,7 +56,8 @@ from simple_history.utils import get_m2m_reverse_field_name
 
 from .formatting import EMPTY, format_date
 
-VERSION_FIELD = "version"
+# Not "version": HealthInstrument has a model field of that name.
+VERSION_FIELD = "edit_version"
 
 
 def history_manager(model):
@@ -254,12 +255,12 @@ def _as_data(form_field, value):
 
 
 class VersionedModelForm(forms.ModelForm):
-    """Base of every edit form of a model with history: the hidden ``version`` and the
+    """Base of every edit form of a model with history: the hidden ``edit_version`` and the
     check. Views call ``check_version()`` inside ``transaction.atomic()`` after
     ``is_valid()`` and before writing; admin forms (``check_version_in_clean``) run it from
     ``clean()``, inside the admin's transaction."""
 
-    version = forms.CharField(required=False, widget=forms.HiddenInput)
+    edit_version = forms.CharField(required=False, widget=forms.HiddenInput)  # VERSION_FIELD
     check_version_in_clean = False
     conflict: Conflict | None = None
 
@@ -304,6 +305,8 @@ class VersionedModelForm(forms.ModelForm):
             form_field = self.fields.get(change.name)
             if form_field is None or form_field.disabled:
                 continue
+            if form_field.label:  # as the form names it
+                change.label = capfirst(form_field.label)
             base = _form_initial(type(fresh), change.name, change.old_raw)
             change.mine = form_field.has_changed(base, self[change.name].data)
             if change.mine:
@@ -361,7 +364,7 @@ class VersionedAdminForm(VersionedModelForm):
 
 class VersionedAdminMixin:
     """Admin change forms with the same check (the admin's change view is one transaction;
-    the check runs in the form's ``clean()``). The hidden ``version`` is added to the
+    the check runs in the form's ``clean()``). The hidden ``edit_version`` is added to the
     fieldsets where they are declared by hand."""
 
     form = VersionedAdminForm

@@ -11,7 +11,8 @@ QUERY_BUDGETS: dict[str, int] = {
     # that filter is set: its value is looked up); detail = the
     # cooperative, filings, attachments, two history tables, village/kelompok names, health.
     "cooperative_list": 14, "rat_overdue": 12, "cooperative_detail": 13, "rat_compliance": 5,
-    "cooperative_form": 9, "ratfiling_form": 9,
+    # Edit forms: + the record's version (its latest history id, koperasi_registry.concurrency).
+    "cooperative_form": 10, "ratfiling_form": 10,
     # Spreadsheet import: its pages; a whole import (check + save, 30 or 300 rows): ~8
     # fixed queries, plus on SQLite one INSERT/UPDATE per 999 parameters (~30 rows).
     "cooperative_import": 4, "import_job": 4, "import_cooperatives_save": 40, "import_rat_save": 40,

@@ -9,7 +9,8 @@ quickest way to start a new version.
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
-from simple_history.admin import SimpleHistoryAdmin
+
+from koperasi_registry.concurrency import VersionedHistoryAdmin
 
 from .rules import to_decimal, validate_thresholds, validate_weights
 from .models import HealthAspect, HealthAspectScore, HealthAssessment, HealthCategoryThreshold, HealthInstrument, ThresholdLevel
@@ -71,7 +72,7 @@ class HealthCategoryThresholdInline(admin.TabularInline):
 
 
 @admin.register(HealthInstrument)
-class HealthInstrumentAdmin(SimpleHistoryAdmin):
+class HealthInstrumentAdmin(VersionedHistoryAdmin):
     list_display = ("name", "version", "code", "kind", "applies_to", "active", "valid_from")
     list_filter = ("active", "kind", "applies_to")
     search_fields = ("name", "code", "regulation")
@@ -95,7 +96,7 @@ class HealthAspectScoreInline(admin.TabularInline):
 
 
 @admin.register(HealthAssessment)
-class HealthAssessmentAdmin(SimpleHistoryAdmin):
+class HealthAssessmentAdmin(VersionedHistoryAdmin):
     """Results are computed by the service; here they can be read (or the record deleted), not edited."""
 
     list_display = ("cooperative", "year", "instrument", "total", "category", "assessed_on")

@@ -90,6 +90,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # cooperatives and saved nothing (measured with ``make bench``): off for this app.
     options = DATABASES["default"].setdefault("OPTIONS", {})
     options["options"] = f"{options.get('options', '')} -c jit=off".strip()
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # BEGIN IMMEDIATE: a transaction takes SQLite's write lock when it starts. The edit
+    # forms' version check (koperasi_registry.concurrency) relies on it: select_for_update()
+    # is a no-op on SQLite, and with the default deferred BEGIN two saves could both read the
+    # old version before either writes. Writers now wait their turn (up to the busy timeout)
+    # instead of failing with "database is locked" when a read transaction turns into a write.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("transaction_mode", "IMMEDIATE")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
