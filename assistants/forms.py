@@ -14,7 +14,9 @@ from cooperatives.models import Cooperative
 from cooperatives.permissions import sees_whole_office
 from cooperatives.validators import due_not_before_visit
 from koperasi_registry import access
+from koperasi_registry.concurrency import VersionedModelForm
 from koperasi_registry.formatting import format_date
+from koperasi_registry.formfields import BoundedModelMultipleChoiceField
 from koperasi_registry.uploads import DOCUMENT_EXTENSIONS, IMAGE_EXTENSIONS, FileCheck
 
 from . import selectors, services
@@ -77,7 +79,7 @@ class UserChoiceField(forms.ModelChoiceField):
         return obj.get_full_name() or obj.username
 
 
-class UserMultipleChoiceField(forms.ModelMultipleChoiceField):
+class UserMultipleChoiceField(BoundedModelMultipleChoiceField):
     def label_from_instance(self, obj):
         return obj.get_full_name() or obj.username
 
@@ -87,7 +89,7 @@ class AssistantChoiceField(forms.ModelChoiceField):
         return obj.user.get_full_name() or obj.user.username
 
 
-class OpenFollowUpField(forms.ModelMultipleChoiceField):
+class OpenFollowUpField(BoundedModelMultipleChoiceField):
     widget = forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"})
 
     def label_from_instance(self, obj):
@@ -95,7 +97,7 @@ class OpenFollowUpField(forms.ModelMultipleChoiceField):
         return _("%(action)s (%(owner)s, batas %(due)s)") % {"action": obj.action, "owner": owner, "due": format_date(obj.due_date)}
 
 
-class VisitForm(forms.ModelForm):
+class VisitForm(VersionedModelForm):
     """A coaching visit as logged from a phone. ``submission_id`` comes from the page (the
     browser keeps it in its draft), so a retried POST is recognised."""
 
@@ -105,7 +107,7 @@ class VisitForm(forms.ModelForm):
         widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}), label=_("Petugas dinas"),
     )
     assistant = AssistantChoiceField(queryset=BusinessAssistant.objects.none(), required=False, label=_("Pendamping"))
-    topics = forms.ModelMultipleChoiceField(
+    topics = BoundedModelMultipleChoiceField(
         queryset=VisitTopic.objects.none(), required=False,
         widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}), label=_("Topik")
     )
@@ -290,7 +292,7 @@ class FollowUpCloseForm(forms.Form):
     note = forms.CharField(label=_("Catatan"), max_length=255, required=False)
 
 
-class CoachingTargetForm(forms.ModelForm):
+class CoachingTargetForm(VersionedModelForm):
     class Meta:
         model = CoachingTarget
         fields = ["year", "district", "target_count", "notes"]
@@ -302,8 +304,8 @@ class CoachingTargetForm(forms.ModelForm):
             self.fields["year"].initial = timezone.localdate().year
 
 
-class ProgrammeForm(forms.ModelForm):
-    participants = forms.ModelMultipleChoiceField(
+class ProgrammeForm(VersionedModelForm):
+    participants = BoundedModelMultipleChoiceField(
         queryset=Cooperative.objects.none(), required=False, label=_("Koperasi peserta"),
         widget=forms.SelectMultiple(attrs={"size": 10}),
         help_text=_("Tahan Ctrl (atau sentuh lama di ponsel) untuk memilih beberapa."),
@@ -325,7 +327,7 @@ class ProgrammeForm(forms.ModelForm):
             self.fields["year"].initial = timezone.localdate().year
 
 
-class FinancingProposalForm(forms.ModelForm):
+class FinancingProposalForm(VersionedModelForm):
     assistant = AssistantChoiceField(queryset=BusinessAssistant.objects.none(), required=False, label=_("Pendamping"))
 
     class Meta:
