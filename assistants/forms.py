@@ -16,7 +16,7 @@ from cooperatives.validators import due_not_before_visit
 from koperasi_registry import access
 from koperasi_registry.concurrency import VersionedModelForm
 from koperasi_registry.formatting import format_date
-from koperasi_registry.formfields import BoundedModelMultipleChoiceField
+from koperasi_registry.formfields import PK_MAX, PK_MIN, BoundedModelMultipleChoiceField
 from koperasi_registry.uploads import DOCUMENT_EXTENSIONS, IMAGE_EXTENSIONS, FileCheck
 
 from . import selectors, services
@@ -179,9 +179,10 @@ class VisitForm(VersionedModelForm):
         raw = raw or self.initial.get("cooperative") or self.instance.cooperative_id
         raw = getattr(raw, "pk", raw)
         try:
-            return int(raw)
+            value = int(raw)
         except (TypeError, ValueError):
             return None
+        return value if PK_MIN <= value <= PK_MAX else None  # SQLite overflows beyond 64 bits
 
     def clean(self):
         cleaned = super().clean()

@@ -81,3 +81,12 @@ def test_a_followup_saved_before_the_rule_still_closes(office, staf):
     followup = FollowUp.objects.get(pk=followup.pk)
     followup.status, followup.closed_on = "selesai", datetime.date(2026, 3, 20)
     followup.full_clean()
+
+
+def test_a_cooperative_id_beyond_64_bits_is_a_form_error_not_a_500(client_as, staf, office):
+    client = client_as(staf)
+    client.raise_request_exception = False
+    data = visit_post(office, cooperative="99999999999999999999", officers=[staf.pk], topics=["99999999999999999999"])
+    response = client.post(reverse("assistants:visit_add"), data)
+    assert response.status_code == 200
+    assert {"cooperative", "topics"} <= set(response.context["form"].errors)
