@@ -46,7 +46,7 @@ from decimal import Decimal
 from django import forms
 from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import models, router, transaction
 from django.forms.models import model_to_dict
 from django.utils import formats
 from django.utils.text import capfirst
@@ -286,7 +286,10 @@ class VersionedModelForm(forms.ModelForm):
         submitted = (getattr(self, "cleaned_data", None) or {}).get(VERSION_FIELD)
         if instance.pk is None or not submitted or history_manager(model) is None:
             return True
-        fresh = model._base_manager.select_for_update().get(pk=instance.pk)
+        rows = model._base_manager.all()
+        if transaction.get_connection(rows.db).in_atomic_block:  # a lock lives as long as its transaction
+            rows = rows.select_for_update()
+        fresh = rows.get(pk=instance.pk)
         conflict = find_conflict(model, instance.pk, submitted)
         if conflict is None:
             # Columns the form does not edit as they are now (a QuerySet.update such as
@@ -374,6 +377,11 @@ class VersionedAdminMixin:
         if not issubclass(form, VersionedAdminForm):
             kwargs["form"] = type(form.__name__, (VersionedAdminForm, form), {})
         return super().get_form(request, obj, change, **kwargs)
+
+    def history_form_view(self, request, *args, **kwargs):
+        # simple-history's "revert to this version" page saves without a transaction of its own.
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            return super().history_form_view(request, *args, **kwargs)
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
