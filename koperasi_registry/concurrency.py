@@ -185,6 +185,8 @@ def find_conflict(model, pk, submitted: str) -> Conflict | None:
         base_id = int(submitted)
     except (TypeError, ValueError):
         base_id = None
+    if base_id is not None and not 0 <= base_id < 2**63:  # a typed-in value SQLite can't even compare
+        base_id = None
     base = rows.filter(history_id__lte=base_id).order_by("-history_id").first() if base_id is not None else None
     if base is None:  # an unknown version: say who saved last, without a field list
         return Conflict(version=version, users=[latest.history_user] if latest else [], date=latest and latest.history_date)
