@@ -1,0 +1,64 @@
+"""Assistants: the office's list, one assistant's page, and a Pendamping's own cooperatives."""
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import DetailView
+
+from koperasi_registry.access import PermissionRequiredMixin
+from koperasi_registry.views import FilteredTableView
+
+from .. import coaching, conf, filtersets, selectors, tables
+
+
+class AssistantListView(PermissionRequiredMixin, FilteredTableView):
+    permission_required = "assistants.view_assistant_list"
+    filterset_class = filtersets.AssistantFilterSet
+    table_class = tables.AssistantTable
+    template_name = "assistants/assistant_list.html"
+    title = _("Pendamping koperasi")
+    export_name = "pendamping"
+
+    def get_queryset(self):
+        return selectors.assistant_list(user=self.request.user)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(max_assignments=conf.max_assignments(), **kwargs)
+
+
+class AssistantDetailView(PermissionRequiredMixin, DetailView):
+    permission_required = "assistants.view_businessassistant"
+    template_name = "assistants/assistant_detail.html"
+    context_object_name = "assistant"
+
+    def get_queryset(self):
+        return selectors.assistant_list(user=self.request.user)
+
+    def get_context_data(self, **kwargs):
+        assistant = self.object
+        user = self.request.user
+        maximum = conf.max_assignments()
+        return super().get_context_data(
+            assignments=selectors.assistant_assignments(assistant=assistant, user=user),
+            recent_visits=selectors.visit_list(user=user).filter(assistant=assistant)[:10],
+            overloaded=coaching.assignment_overload(current=assistant.current_assignments, maximum=maximum),
+            max_assignments=maximum,
+            this_month=timezone.localdate().strftime("%Y-%m"),
+            **kwargs,
+        )
+
+
+class MyCooperativesView(PermissionRequiredMixin, FilteredTableView):
+    """An assistant's assigned cooperatives: last visit, open follow-ups, visit due."""
+
+    permission_required = "assistants.view_own_cooperatives"
+    filterset_class = filtersets.MyCooperativeFilterSet
+    table_class = tables.MyCooperativeTable
+    template_name = "assistants/my_cooperatives.html"
+    title = _("Koperasi saya")
+    export_name = "koperasi-saya"
+
+    def get_queryset(self):
+        return selectors.my_cooperatives(user=self.request.user)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(interval_days=conf.visit_interval_days(), **kwargs)
