@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import CreateView, DetailView, UpdateView
 
 from koperasi_registry.access import PermissionRequiredMixin, may_open
+from koperasi_registry.concurrency import VersionedFormViewMixin
 from koperasi_registry.views import FilteredTableView
 
 from .. import filtersets, forms, selectors, services, tables
@@ -66,7 +67,7 @@ class CoachingTargetCreateView(OfficeFormMixin, CreateView):
     list_url_name = "assistants:target_list"
 
 
-class CoachingTargetUpdateView(OfficeFormMixin, UpdateView):
+class CoachingTargetUpdateView(VersionedFormViewMixin, OfficeFormMixin, UpdateView):
     permission_required = "assistants.change_coachingtarget"
     model = CoachingTarget
     form_class = forms.CoachingTargetForm
@@ -151,7 +152,7 @@ class ProgrammeCreateView(ProgrammeFormMixin, CreateView):
     title = _("Tambah program")
 
 
-class ProgrammeUpdateView(ProgrammeFormMixin, UpdateView):
+class ProgrammeUpdateView(VersionedFormViewMixin, ProgrammeFormMixin, UpdateView):
     permission_required = "assistants.change_programme"
     title = _("Ubah program")
 
@@ -211,6 +212,6 @@ class FinancingProposalCreateView(ProposalFormMixin, CreateView):
     title = _("Tambah proposal pembiayaan")
 
 
-class FinancingProposalUpdateView(ProposalFormMixin, UpdateView):
+class FinancingProposalUpdateView(VersionedFormViewMixin, ProposalFormMixin, UpdateView):
     permission_required = "assistants.change_financingproposal"
     title = _("Ubah proposal pembiayaan")

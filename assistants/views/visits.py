@@ -4,6 +4,7 @@ import uuid
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import FileResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -160,19 +161,22 @@ class VisitUpdateView(VisitFormMixin, View):
         formset = forms.new_followup_formset(user=request.user, data=request.POST)
         if not (form.is_valid() and formset.is_valid()):
             return self.invalid(form, formset)
-        visit = form.save(commit=False)
-        if not form.office and visit.assistant_id is None:
-            visit.assistant = form.own_assistant
         try:
-            services.visit_update(
-                visit=visit,
-                user=request.user,
-                topics=form.cleaned_data["topics"],
-                officers=form.cleaned_data["officers"] if "officers" in form.fields else visit.officers.all(),
-                new_followups=formset.items(),
-                close_followups=form.cleaned_data["close_followups"],
-                **self.files(form),
-            )
+            with transaction.atomic():
+                if not form.check_version():  # saved by someone else since this page was loaded
+                    return self.invalid(form, formset)
+                visit = form.save(commit=False)
+                if not form.office and visit.assistant_id is None:
+                    visit.assistant = form.own_assistant
+                services.visit_update(
+                    visit=visit,
+                    user=request.user,
+                    topics=form.cleaned_data["topics"],
+                    officers=form.cleaned_data["officers"] if "officers" in form.fields else visit.officers.all(),
+                    new_followups=formset.items(),
+                    close_followups=form.cleaned_data["close_followups"],
+                    **self.files(form),
+                )
         except ValidationError as error:  # a rule only the save sees: shown, never a 500
             form.add_service_error(error)
             return self.invalid(form, formset)
