@@ -36,3 +36,16 @@ class LoginThrottleHandler(AxesDatabaseHandler):
                 count = count * limit // username_limit
             highest = max(highest, count)
         return highest
+
+
+USERNAME_MAX_LENGTH = 150  # Django's User.username; axes stores at most 255 characters
+
+
+def login_username(request, credentials=None) -> str:
+    """``AXES_USERNAME_CALLABLE``: the typed username, cut to what a user name can be, so
+    a 300-character one is a failed sign-in like any other (axes' column would overflow)."""
+    if credentials:
+        username = credentials.get("username")
+    else:
+        username = request.POST.get("username")
+    return (username or "")[:USERNAME_MAX_LENGTH]

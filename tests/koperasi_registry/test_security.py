@@ -346,3 +346,15 @@ def test_deactivating_is_recorded_and_signing_in_is_not(client, make_user):
     assert response.status_code == 302
     latest = clerk.history.order_by("-history_date", "-history_id").first()
     assert latest.is_active is False and latest.history_user == boss
+
+
+@pytest.mark.django_db
+def test_a_very_long_username_is_a_failed_sign_in_not_a_server_error(client):
+    # Found by the fuzz suite on PostgreSQL: axes stored the whole name in a 255-character column.
+    from axes.models import AccessAttempt
+    from django.urls import reverse
+
+    client.raise_request_exception = True
+    response = client.post(reverse("login"), {"username": "a" * 300, "password": "salah"})
+    assert response.status_code == 200
+    assert AccessAttempt.objects.get().username == "a" * 150
