@@ -3,7 +3,7 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
-from koperasi_registry.concurrency import VersionedHistoryAdmin
+from koperasi_registry.concurrency_admin import VersionedHistoryAdmin
 
 from . import coaching, conf
 from .models import (

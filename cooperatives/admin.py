@@ -4,7 +4,7 @@ filings are written through the services so the cooperative's status stays curre
 from django.contrib import admin
 from django.db import transaction
 
-from koperasi_registry.concurrency import VersionedHistoryAdmin
+from koperasi_registry.concurrency_admin import VersionedHistoryAdmin
 
 from .health import admin as health_admin  # noqa: F401  (registers the health assessment admin)
 from .models import Cooperative, District, Kelompok, RatAttachment, RatFiling, Regency, Village

@@ -46,12 +46,11 @@ from decimal import Decimal
 from django import forms
 from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.core.exceptions import ValidationError
-from django.db import models, router, transaction
+from django.db import models, transaction
 from django.forms.models import model_to_dict
 from django.utils import formats
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from simple_history.admin import SimpleHistoryAdmin
 from simple_history.utils import get_m2m_reverse_field_name
 
 from .formatting import EMPTY, format_date
@@ -360,56 +359,11 @@ class VersionedFormViewMixin:
             return super().form_valid(form)
 
 
-# --- Admin ---------------------------------------------------------------------------------
-
-
-class VersionedAdminForm(VersionedModelForm):
-    check_version_in_clean = True
-
-
-class VersionedAdminMixin:
-    """Admin change forms with the same check (the admin's change view is one transaction;
-    the check runs in the form's ``clean()``). The hidden ``edit_version`` is added to the
-    fieldsets where they are declared by hand."""
-
-    form = VersionedAdminForm
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form = kwargs.get("form", self.form)
-        if not issubclass(form, VersionedAdminForm):
-            kwargs["form"] = type(form.__name__, (VersionedAdminForm, form), {})
-        return super().get_form(request, obj, change, **kwargs)
-
-    def history_form_view(self, request, *args, **kwargs):
-        # simple-history's "revert to this version" page saves without a transaction of its own.
-        with transaction.atomic(using=router.db_for_write(self.model)):
-            return super().history_form_view(request, *args, **kwargs)
-
-    def get_fieldsets(self, request, obj=None):
-        fieldsets = super().get_fieldsets(request, obj)
-        names = {
-            name
-            for _title, options in fieldsets
-            for line in options.get("fields", ())
-            for name in (line if isinstance(line, (list, tuple)) else [line])
-        }
-        if obj is None or VERSION_FIELD in names or not fieldsets:
-            return fieldsets
-        title, options = fieldsets[-1]
-        return [*fieldsets[:-1], (title, {**options, "fields": [*options.get("fields", ()), VERSION_FIELD]})]
-
-
-class VersionedHistoryAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
-    """``SimpleHistoryAdmin`` whose change form refuses an edit based on an older version."""
-
-
 __all__ = [
     "VERSION_FIELD",
     "Change",
     "Conflict",
-    "VersionedAdminMixin",
     "VersionedFormViewMixin",
-    "VersionedHistoryAdmin",
     "VersionedModelForm",
     "current_version",
     "find_conflict",

@@ -10,7 +10,7 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 
-from koperasi_registry.concurrency import VersionedHistoryAdmin
+from koperasi_registry.concurrency_admin import VersionedHistoryAdmin
 
 from .rules import to_decimal, validate_thresholds, validate_weights
 from .models import HealthAspect, HealthAspectScore, HealthAssessment, HealthCategoryThreshold, HealthInstrument, ThresholdLevel
