@@ -9,6 +9,7 @@ from django.db.models.functions import Coalesce, Greatest, NullIf
 from django.utils import timezone
 
 from . import permissions
+from .periods import running_q
 from .choices import Bentuk, Lifecycle, Status
 from .status import DUE_COMPLIANCE, Compliance, StatusRules
 
@@ -122,10 +123,8 @@ class CooperativeQuerySet(models.QuerySet):
         if scope == permissions.OFFICE:
             return self.in_office()
         if scope == permissions.ASSIGNED:
-            today = timezone.localdate()
-            assigned = Q(assignments__assistant__user=user, assignments__start_date__lte=today) & (
-                Q(assignments__end_date__isnull=True) | Q(assignments__end_date__gte=today)
-            )
+            # One Q, so that the user and the running period hold for the same assignment.
+            assigned = Q(assignments__assistant__user=user) & running_q(timezone.localdate(), path="assignments")
             return self.filter(pk__in=self.model.objects.filter(assigned).values("pk"))
         return self.none()
 
