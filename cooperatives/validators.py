@@ -14,12 +14,14 @@ from django.utils.translation import gettext_lazy as _
 
 EARLIEST_DATE = datetime.date(1895, 1, 1)  # before the oldest Indonesian cooperative
 EARLIEST_BOOK_YEAR = 1945
+EARLIEST_VISIT_DATE = datetime.date(2000, 1, 1)  # the office's records (and the app's domain) start here
 
 
 @deconstructible
 class NotInFutureValidator:
     """A date on or before today, and not before ``EARLIEST_DATE``."""
 
+    earliest = EARLIEST_DATE
     message = _("Tanggal %(value)s belum terjadi: isi tanggal hari ini atau sebelumnya.")
     too_early = _("Tanggal %(value)s terlalu lama: paling awal 01/01/1895.")
 
@@ -29,11 +31,11 @@ class NotInFutureValidator:
         shown = value.strftime("%d/%m/%Y")
         if value > timezone.localdate():
             raise ValidationError(self.message, code="future", params={"value": shown})
-        if value < EARLIEST_DATE:
+        if value < self.earliest:
             raise ValidationError(self.too_early, code="too_early", params={"value": shown})
 
     def __eq__(self, other):
-        return isinstance(other, NotInFutureValidator)
+        return type(self) is type(other)
 
 
 @deconstructible
@@ -56,29 +58,17 @@ class ClosedBookYearValidator:
         return isinstance(other, ClosedBookYearValidator)
 
 
-EARLIEST_VISIT_DATE = datetime.date(2000, 1, 1)  # the office's records (and the app's domain) start here
 EARLIEST_PLAN_YEAR, LATEST_PLAN_YEAR = 2000, 2100  # programmes, targets, assignments, proposals
 
 
 @deconstructible
-class VisitDateValidator:
+class VisitDateValidator(NotInFutureValidator):
     """A coaching visit's date: from 2000-01-01 up to today. (Not before the cooperative's
     founding date is ``CoachingVisit.clean``'s rule: it needs the cooperative.)"""
 
+    earliest = EARLIEST_VISIT_DATE
     message = _("Tanggal kunjungan %(value)s belum terjadi: isi tanggal hari ini atau sebelumnya.")
     too_early = _("Tanggal kunjungan %(value)s terlalu lama: paling awal 01/01/2000.")
-
-    def __call__(self, value):
-        if value is None:
-            return
-        shown = value.strftime("%d/%m/%Y")
-        if value > timezone.localdate():
-            raise ValidationError(self.message, code="future", params={"value": shown})
-        if value < EARLIEST_VISIT_DATE:
-            raise ValidationError(self.too_early, code="too_early", params={"value": shown})
-
-    def __eq__(self, other):
-        return isinstance(other, VisitDateValidator)
 
 
 @deconstructible
