@@ -134,7 +134,8 @@ class ImportRetryView(ImportAccessMixin, View):
 
 
 class ImportTemplateView(ImportAccessMixin, View):
-    """The sheet template of one kind with its exact headers and one example row."""
+    """The sheet template of one kind: its exact headers (XLSX: with examples, the office's
+    regions and the allowed values on sheets of their own; CSV: the header row only)."""
 
     def get(self, request, kind):
         if kind not in Kind.values:

@@ -29,6 +29,21 @@ def enqueue_on_commit(task, *args, **kwargs) -> None:
         task.enqueue(*args, **kwargs)
 
 
+def restart_job(model, pk, *, states, enqueue, status=None, stalled_only: bool = False) -> bool:
+    """Queue a job again as a new attempt: lock its row, check it is in one of ``states``
+    (and, with ``stalled_only``, that its worker stopped), reset its progress, optionally
+    move it to ``status``, and hand it to ``enqueue``. False if it could not be restarted."""
+    with transaction.atomic():
+        job = model.objects.select_for_update().filter(pk=pk, status__in=states).first()
+        if job is None or (stalled_only and not job.is_stalled):
+            return False
+        job.status = status or job.status
+        job.processed, job.message, job.attempt = 0, "", job.attempt + 1
+        job.save(update_fields=["status", "processed", "message", "attempt", "updated_at"])
+        enqueue(job)
+    return True
+
+
 def long_ago() -> datetime.datetime:
     """An ``updated_at`` that makes a running job count as stopped at once."""
     return timezone.now() - datetime.timedelta(seconds=settings.IMPORT_STALE_SECONDS + 1)

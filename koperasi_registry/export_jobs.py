@@ -17,7 +17,6 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.core.files import File
-from django.db import transaction
 from django.http import Http404, QueryDict
 from django.test import RequestFactory
 from django.urls import resolve, reverse
@@ -27,7 +26,7 @@ from django_htmx.middleware import HtmxDetails
 from openpyxl import Workbook
 from openpyxl.workbook.child import INVALID_TITLE_REGEX
 
-from .background import enqueue_on_commit, heartbeat, long_ago
+from .background import enqueue_on_commit, heartbeat, long_ago, restart_job
 from .exports import SafeCsvWriter, safe_sheet
 from .models import ExportJob
 
@@ -52,14 +51,9 @@ def export_job_create(*, user, view_name: str, query: QueryDict, export_format: 
 
 def export_job_retry(*, job: ExportJob) -> bool:
     """Queue again an export whose worker stopped. False unless it had stopped."""
-    with transaction.atomic():
-        job = ExportJob.objects.select_for_update().filter(pk=job.pk, status__in=ExportJob.RUNNING).first()
-        if job is None or not job.is_stalled:
-            return False
-        job.status, job.processed, job.message, job.attempt = State.QUEUED, 0, "", job.attempt + 1
-        job.save(update_fields=["status", "processed", "message", "attempt", "updated_at"])
-        _enqueue(job)
-    return True
+    return restart_job(
+        ExportJob, job.pk, states=set(ExportJob.RUNNING), status=State.QUEUED, stalled_only=True, enqueue=_enqueue
+    )
 
 
 def _enqueue(job: ExportJob) -> None:

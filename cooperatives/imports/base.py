@@ -277,7 +277,7 @@ class Importer:
                 continue
             before = self.originals[instance.pk]
             changes = []
-            for name in sorted(changed, key=lambda n: list(self.header_of).index(n) if n in self.header_of else 99):
+            for name in (name for name in self.header_of if name in changed):  # in column order
                 attname = self.model._meta.get_field(name).attname
                 old, new = before[attname], getattr(instance, attname)
                 digest.update(json.dumps(["u", instance.pk, name, _fingerprint_value(old), _fingerprint_value(new)]).encode())

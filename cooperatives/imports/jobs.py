@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import logging
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from koperasi_registry.background import enqueue_on_commit, heartbeat, long_ago
+from koperasi_registry.background import enqueue_on_commit, heartbeat, long_ago, restart_job
 from koperasi_registry.models import ImportJob
 
 from .cells import SheetError
@@ -33,36 +33,25 @@ def import_job_create(*, user, kind: str, upload) -> ImportJob:
     """Store the uploaded sheet and queue its check (the dry run)."""
     job = ImportJob(kind=kind, user=user, original_name=upload.name[:255], file=upload, attempt=1)
     job.save()
-    _enqueue(job, save=False)
+    _enqueue(job)
     return job
 
 
 def import_job_confirm(*, job: ImportJob) -> bool:
     """Queue the save of a job whose dry run found no errors. False if it was not ready."""
-    return _restart(job.pk, {State.READY}, State.SAVING)
+    return restart_job(ImportJob, job.pk, states={State.READY}, status=State.SAVING, enqueue=_enqueue)
 
 
 def import_job_retry(*, job: ImportJob) -> bool:
     """Queue again the stage of a job whose worker stopped. False unless it had stopped."""
-    return _restart(job.pk, set(ImportJob.RUNNING), None, stalled_only=True)
+    return restart_job(ImportJob, job.pk, states=set(ImportJob.RUNNING), stalled_only=True, enqueue=_enqueue)
 
 
-def _restart(job_id: int, states: set, status, *, stalled_only: bool = False) -> bool:
-    with transaction.atomic():
-        job = ImportJob.objects.select_for_update().filter(pk=job_id, status__in=states).first()
-        if job is None or (stalled_only and not job.is_stalled):
-            return False
-        job.status = status or job.status
-        job.processed, job.message, job.attempt = 0, "", job.attempt + 1
-        job.save(update_fields=["status", "processed", "message", "attempt", "updated_at"])
-        _enqueue(job, save=job.status == State.SAVING)
-    return True
-
-
-def _enqueue(job: ImportJob, *, save: bool) -> None:
+def _enqueue(job: ImportJob) -> None:
+    """Queue the job's stage: the check (dry run), or the save once confirmed."""
     from .tasks import run_import_job
 
-    enqueue_on_commit(run_import_job, job.pk, job.attempt, save)
+    enqueue_on_commit(run_import_job, job.pk, job.attempt, job.status == State.SAVING)
 
 
 def import_job_run(job_id: int, *, save: bool, attempt: int | None = None) -> ImportJob:

@@ -83,9 +83,9 @@ def template_csv(kind: str) -> str:
 # --- XLSX --------------------------------------------------------------------------------------
 
 
-def template_xlsx(kind: str, *, user=None) -> bytes:
-    """The workbook for ``kind`` (an ``ImportJob.Kind``). ``user`` is accepted for the view;
-    the office's lists do not depend on who downloads them."""
+def template_xlsx(kind: str) -> bytes:
+    """The workbook for ``kind`` (an ``ImportJob.Kind``); the office's lists do not depend
+    on who downloads them."""
     columns = COLUMNS[kind]
     office = office_for(kind)
     workbook = Workbook()

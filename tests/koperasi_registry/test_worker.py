@@ -127,6 +127,23 @@ def status_of(job):
     return job.status
 
 
+def stopped_then_retried(client, start_worker, job, rows):
+    """No heartbeat for STALE seconds: the job reports the stopped worker and offers a
+    retry, with nothing saved; "Coba lagi" queues the save again and a new worker does it."""
+    wait_until(lambda: ImportJob.objects.get(pk=job.pk).is_stalled, timeout=STALE + 10)
+    page = client.get(job.get_absolute_url(), HTTP_HX_REQUEST="true").content.decode()
+    assert "Pekerja berhenti sebelum selesai; tidak ada yang disimpan." in page
+    assert "hx-trigger" not in page and reverse("cooperatives:import_job_retry", args=[job.pk]) in page
+    assert Cooperative.objects.count() == 0
+
+    client.post(reverse("cooperatives:import_job_retry", args=[job.pk]))
+    start_worker()
+    wait_until(lambda: status_of(job) in (State.DONE, State.FAILED, State.READY))
+    assert job.status == State.DONE, job.message
+    assert (job.attempt, job.created_count) == (3, rows)
+    assert Cooperative.objects.count() == rows
+
+
 def test_a_worker_killed_mid_save_leaves_nothing_and_the_job_says_so(staf_client, start_worker):
     rows = 6000
     job = upload(staf_client, rows, "B")
@@ -149,20 +166,7 @@ def test_a_worker_killed_mid_save_leaves_nothing_and_the_job_says_so(staf_client
     page = staf_client.get(job.get_absolute_url(), HTTP_HX_REQUEST="true").content.decode()
     assert "hx-trigger" in page
 
-    # No heartbeat for STALE seconds: the job reports the stopped worker and offers a retry.
-    wait_until(lambda: ImportJob.objects.get(pk=job.pk).is_stalled, timeout=STALE + 10)
-    page = staf_client.get(job.get_absolute_url(), HTTP_HX_REQUEST="true").content.decode()
-    assert "Pekerja berhenti sebelum selesai; tidak ada yang disimpan." in page
-    assert "hx-trigger" not in page and reverse("cooperatives:import_job_retry", args=[job.pk]) in page
-    assert Cooperative.objects.count() == 0
-
-    # "Coba lagi" queues the save again; a new worker finishes it.
-    staf_client.post(reverse("cooperatives:import_job_retry", args=[job.pk]))
-    start_worker()
-    wait_until(lambda: status_of(job) in (State.DONE, State.FAILED, State.READY))
-    assert job.status == State.DONE, job.message
-    assert (job.attempt, job.created_count) == (3, rows)
-    assert Cooperative.objects.count() == rows
+    stopped_then_retried(staf_client, start_worker, job, rows)
 
 
 WORKER_LOCK_SQL = """
@@ -229,18 +233,7 @@ def test_a_worker_killed_inside_the_saving_transaction_leaves_nothing(staf_clien
     job.refresh_from_db()
     assert job.status == State.SAVING and job.is_running
 
-    wait_until(lambda: ImportJob.objects.get(pk=job.pk).is_stalled, timeout=STALE + 10)
-    page = staf_client.get(job.get_absolute_url(), HTTP_HX_REQUEST="true").content.decode()
-    assert "Pekerja berhenti sebelum selesai; tidak ada yang disimpan." in page
-    assert "hx-trigger" not in page and reverse("cooperatives:import_job_retry", args=[job.pk]) in page
-    assert Cooperative.objects.count() == 0
-
-    staf_client.post(reverse("cooperatives:import_job_retry", args=[job.pk]))
-    start_worker()
-    wait_until(lambda: status_of(job) in (State.DONE, State.FAILED, State.READY))
-    assert job.status == State.DONE, job.message
-    assert (job.attempt, job.created_count) == (3, rows)
-    assert Cooperative.objects.count() == rows
+    stopped_then_retried(staf_client, start_worker, job, rows)
     assert Cooperative.history.count() == rows
 
 
