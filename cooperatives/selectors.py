@@ -58,15 +58,20 @@ def ratattachment_get(*, user, pk) -> RatAttachment:
     )
 
 
+def last_rat_from_record(cooperative: Cooperative, *, filed_years) -> bool:
+    """Is ``last_rat_year`` the office's ``recorded_rat_year`` rather than a filing?
+    ``filed_years``: the book years it has filings for (a filing of the same year counts)."""
+    year = cooperative.last_rat_year
+    return year is not None and year == cooperative.recorded_rat_year and year not in filed_years
+
+
 def explain_status(
-    cooperative: Cooperative, *, rules: StatusRules | None = None, today=None, filed_years=None
+    cooperative: Cooperative, *, rules: StatusRules | None = None, today=None, from_record: bool = False
 ) -> str:
-    """The reason for an annotated cooperative's ``status`` ("RAT terakhir: tahun buku 2021 ...").
-    ``filed_years``: the book years it has filings for, to tell a filing from the office's
-    record of the same year (without them, an equal record counts as the source)."""
+    """The reason for an annotated cooperative's ``status`` ("RAT terakhir: tahun buku 2021 ...");
+    ``from_record``: its last RAT year is the office's record (``last_rat_from_record``)."""
     rules = rules or StatusRules.from_settings()
     today = today or timezone.localdate()
-    from_record = cooperative.last_rat_from_record and cooperative.last_rat_year not in (filed_years or ())
     return status_reason(
         status=cooperative.status,
         founded=cooperative.founded_on,

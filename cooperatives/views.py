@@ -83,13 +83,14 @@ class CooperativeDetailView(PermissionRequiredMixin, DetailView):
         rules = StatusRules.from_settings()
         timeline = selectors.rat_timeline(cooperative=cooperative, rules=rules)
         filed_years = {row.book_year for row in timeline if row.filing is not None}
-        reason = selectors.explain_status(cooperative, rules=rules, filed_years=filed_years)
+        from_record = selectors.last_rat_from_record(cooperative, filed_years=filed_years)
+        reason = selectors.explain_status(cooperative, rules=rules, from_record=from_record)
         return super().get_context_data(
             title=cooperative.name,
             status_badge=status_badge(cooperative.status, reason),
             status_reason=reason,
             timeline=timeline,
-            rat_from_record=cooperative.last_rat_from_record and cooperative.last_rat_year not in filed_years,
+            rat_from_record=from_record,
             history=selectors.cooperative_history(cooperative=cooperative),
             can_edit=can(user, "cooperatives.change_cooperative"),
             can_add_rat=can(user, "cooperatives.add_ratfiling"),

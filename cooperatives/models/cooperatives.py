@@ -133,12 +133,6 @@ class Cooperative(models.Model):
     def get_absolute_url(self):
         return reverse("cooperatives:cooperative_detail", args=[self.pk])
 
-    @property
-    def last_rat_from_record(self) -> bool:
-        """Is ``last_rat_year`` the office's record rather than a filing? (A filing of the
-        same year counts as the filing: see ``selectors.explain_status``.)"""
-        return self.recorded_rat_year is not None and self.recorded_rat_year == self.last_rat_year
-
     def clean(self):
         errors = {}
         if self.lifecycle != Lifecycle.BERJALAN:
