@@ -1,7 +1,9 @@
 """Coaching visits, their topics, attachments (photos, documents) and follow-up actions."""
 
 import uuid
+from decimal import ROUND_CEILING, Decimal, InvalidOperation
 
+from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -37,6 +39,29 @@ class LoadedValuesMixin:
         instance = super().from_db(db, field_names, values)
         instance._loaded = {name: value for name, value in zip(field_names, values) if value is not models.DEFERRED}
         return instance
+
+
+class RoundedUpMetresFormField(forms.IntegerField):
+    """Whole metres from a phone's decimal reading ("12.3" -> 13: rounded up, never
+    claiming a finer fix than the phone did)."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            number = Decimal(str(value).strip())
+        except InvalidOperation:
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+        if not number.is_finite():
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return int(number.to_integral_value(rounding=ROUND_CEILING))
+
+
+class MetresField(models.PositiveIntegerField):
+    """Whole metres; its form field takes a decimal reading and rounds it up."""
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"form_class": RoundedUpMetresFormField, **kwargs})
 
 
 class VisitTopic(models.Model):
@@ -81,6 +106,13 @@ class CoachingVisit(LoadedValuesMixin, models.Model):
     longitude = models.DecimalField(
         _("bujur"), max_digits=9, decimal_places=6, null=True, blank=True,
         validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
+    # The fix's accuracy as the phone reported it (``GeolocationCoordinates.accuracy``, the
+    # radius in metres of a 95% confidence circle); ``presence.presence`` reads it.
+    location_accuracy = MetresField(
+        _("akurasi lokasi (m)"), null=True, blank=True,
+        validators=[MaxValueValidator(100_000)],
+        help_text=_("Radius ketelitian titik GPS menurut ponsel."),
     )
     distance_m = models.PositiveIntegerField(
         _("jarak ke titik koperasi (m)"), null=True, blank=True, editable=False,
