@@ -132,6 +132,7 @@ class VisitForm(VersionedModelForm):
         fields = [
             "cooperative", "visit_date", "kind", "assistant", "officers", "programme", "topics", "people_met",
             "findings", "recommendations", "latitude", "longitude",
+            "location_accuracy",  # metres, 0..100000 (model validators); filled by the page's script
         ]
         widgets = {
             "visit_date": DateInput(),
@@ -139,6 +140,7 @@ class VisitForm(VersionedModelForm):
             "recommendations": forms.Textarea(attrs={"rows": 3}),
             "latitude": forms.HiddenInput,
             "longitude": forms.HiddenInput,
+            "location_accuracy": forms.HiddenInput,
         }
 
     def __init__(self, *args, user, **kwargs):
