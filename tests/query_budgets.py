@@ -7,6 +7,9 @@ QUERY_BUDGETS: dict[str, int] = {
     # + regency, regions (2), kecamatan options (+1 when one is chosen), scorecard (8 + roles),
     # health, per assistant, target, permissions (2)
     "dashboard": 21,
+    # A Pendamping's home page (H2, assistants.today): session + user + roles (3), regency,
+    # due cooperatives, open follow-ups, follow-up counts, assignments counted, target, month's visits.
+    "dashboard_pendamping": 10,
     # Registry (H1): list = count + page + kecamatan/village/kelompok options (+1 each when
     # that filter is set: its value is looked up); detail = the
     # cooperative, filings, attachments, two history tables, village/kelompok names, health.

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.views.generic import TemplateView
 
-from assistants import conf
+from assistants import conf, today
 from assistants.coaching import target_progress
 from cooperatives.models import Regency
 from koperasi_registry.access import PermissionRequiredMixin, can
@@ -42,9 +42,13 @@ class DashboardView(PermissionRequiredMixin, PeriodMixin, TemplateView):
         user = self.request.user
         context = {
             "regency": Regency.objects.filter(code=settings.OFFICE_REGENCY_CODE).first(),
-            "regions": selectors.region_summary(),
             "office_view": can(user, "koperasi_registry.view_dashboard"),
         }
+        # A Pendamping's home page: today's work (assistants.today) instead of region counts.
+        if not context["office_view"] and can(user, "assistants.view_own_cooperatives"):
+            context["today_work"] = today.today_work(user=user)
+        else:
+            context["regions"] = selectors.region_summary()
         if context["office_view"]:
             period = self.period
             scorecard = selectors.district_scorecard(user=user, period=period)

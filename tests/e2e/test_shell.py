@@ -23,7 +23,10 @@ def test_each_role_signs_in_and_sees_the_shell_in_bahasa_indonesia(
 
     home = "Beranda" if role == access.PENDAMPING else "Dasbor koperasi"  # office roles get the dashboard
     expect(page.get_by_role("heading", name=home)).to_be_visible()
-    expect(page.get_by_test_id("count-districts")).to_have_text("14")
+    if role == access.PENDAMPING:  # today's work instead of region counts (issue 15)
+        expect(page.get_by_test_id("due-visits")).to_be_visible()
+    else:
+        expect(page.get_by_test_id("count-districts")).to_have_text("14")
     if viewport is PHONE:
         # The menu folds behind the toggler on a phone.
         expect(page.get_by_role("button", name="Buka menu")).to_be_visible()
