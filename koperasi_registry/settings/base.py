@@ -42,6 +42,11 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # HTML (and JSON) gzipped when the browser asks: after WhiteNoise, which answers static
+    # files itself with its precompressed .gz/.br files, and before every middleware that
+    # reads or writes the body. BREACH: Django (>= 4.2) pads each gzip header with up to 100
+    # random bytes (django.utils.text.compress_string) and masks the CSRF token per response.
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "koperasi_registry.middleware.IgnoreBrowserLanguageMiddleware",
     "django.middleware.locale.LocaleMiddleware",
