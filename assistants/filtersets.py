@@ -4,6 +4,7 @@ date ranges."""
 import django_filters
 from django import forms
 from django.db.models import Q
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import ModelChoiceField
@@ -98,9 +99,12 @@ class VisitFilterSet(SearchMixin, django_filters.FilterSet):
 
 
 class FollowUpFilterSet(SearchMixin, django_filters.FilterSet):
+    """Opens on the open follow-ups: with no filter in the query string the status is
+    ``terbuka``; choosing "Semua" (an empty status) lists every status."""
+
     search_fields = ("action", "visit__cooperative__name")
     q = django_filters.CharFilter(method="search", label=_("Cari"))
-    status = django_filters.ChoiceFilter(choices=FollowUpStatus.choices, label=_("Status"))
+    status = django_filters.ChoiceFilter(choices=FollowUpStatus.choices, label=_("Status"), empty_label=_("Semua"))
     overdue = django_filters.BooleanFilter(
         method="filter_overdue", label=_("Lewat batas waktu"), widget=forms.Select(choices=[("", "---------"), *YES_NO])
     )
@@ -116,6 +120,17 @@ class FollowUpFilterSet(SearchMixin, django_filters.FilterSet):
     class Meta:
         model = FollowUp
         fields = ["q", "status", "overdue", "district", "cooperative", "owner", "due_date"]
+
+    DEFAULTS = {"status": FollowUpStatus.OPEN}
+
+    def __init__(self, data=None, *args, **kwargs):
+        names = self.base_filters
+        # No filter given (no query string, or a sort, a page or an export only): the defaults.
+        self.defaulted = not any(key == n or key.startswith(f"{n}_") for key in (data or {}) for n in names)
+        if self.defaulted:
+            data = QueryDict(mutable=True) if data is None else data.copy()
+            data.update(self.DEFAULTS)
+        super().__init__(data, *args, **kwargs)
 
     def filter_overdue(self, queryset, name, value):
         if value is None:

@@ -23,7 +23,8 @@ class FollowUpListView(PermissionRequiredMixin, FilteredTableView):
     export_name = "tindak-lanjut"
 
     def get_queryset(self):
-        return selectors.followup_list(user=self.request.user)
+        # Soonest due first (overdue ones on top); the table's column sorting overrides it.
+        return selectors.followup_list(user=self.request.user).order_by("due_date", "id")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -184,3 +184,54 @@ def test_an_assistant_with_nothing_assigned_sees_no_rows(client_as, make_user, s
     BusinessAssistantFactory(user=user)
     html = client_as(user).get(reverse("dashboard")).content.decode()
     assert 'data-testid="due-row"' not in html and 'data-testid="followup-row"' not in html
+
+
+# --- The follow-up list opens on open ones, soonest due first -----------------------------
+
+
+@pytest.fixture
+def followups(office, pendamping):
+    visit = office.my_visit
+    return {
+        "late": FollowUpFactory(visit=visit, owner=pendamping, due_date=datetime.date(2026, 3, 20), action="Paling awal"),
+        "later": FollowUpFactory(visit=visit, owner=pendamping, due_date=datetime.date(2026, 5, 1), action="Paling akhir"),
+        "closed": FollowUpFactory(
+            visit=visit, owner=pendamping, due_date=datetime.date(2026, 3, 11), action="Sudah ditutup",
+            status="selesai", closed_on=datetime.date(2026, 3, 12),
+        ),
+    }
+
+
+def _rows(response):
+    return [row.action for row in response.context["table"].paginated_rows.data]
+
+
+def test_followup_list_opens_on_open_ones_soonest_due_first(client_as, staf, office, followups):
+    response = client_as(staf).get(reverse("assistants:followup_list"))
+    assert _rows(response) == ["Paling awal", office.my_followup.action, office.other_followup.action, "Paling akhir"]
+    html = response.content.decode()
+    assert 'data-testid="followup-default-note"' in html
+    assert '<option value="terbuka" selected>' in html
+
+
+@pytest.mark.parametrize("query", [{"sort": "owner"}, {"page": "1"}])
+def test_a_sort_or_a_page_alone_keeps_the_open_default(client_as, staf, office, followups, query):
+    assert "Sudah ditutup" not in _rows(client_as(staf).get(reverse("assistants:followup_list"), query))
+
+
+def test_semua_lists_every_status(client_as, staf, office, followups):
+    response = client_as(staf).get(reverse("assistants:followup_list"), {"status": ""})
+    assert "Sudah ditutup" in _rows(response) and _rows(response)[0] == "Sudah ditutup"  # due 11 March: first
+    assert 'data-testid="followup-default-note"' not in response.content.decode()
+
+
+def test_any_other_filter_is_taken_as_given(client_as, staf, office, followups):
+    response = client_as(staf).get(reverse("assistants:followup_list"), {"q": "ditutup"})
+    assert _rows(response) == ["Sudah ditutup"]
+    response = client_as(staf).get(reverse("assistants:followup_list"), {"due_date_before": "2026-03-15"})
+    assert _rows(response) == ["Sudah ditutup"]
+
+
+def test_the_export_without_filters_honours_the_open_default(client_as, staf, office, followups):
+    csv = client_as(staf).get(reverse("assistants:followup_list"), {"_export": "csv"}).content.decode()
+    assert "Paling awal" in csv and "Sudah ditutup" not in csv
