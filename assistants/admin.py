@@ -86,7 +86,8 @@ class CoachingVisitAdmin(VersionedHistoryAdmin):
     date_hierarchy = "visit_date"
     autocomplete_fields = ["cooperative", "assistant", "programme"]
     filter_horizontal = ["topics", "officers"]
-    readonly_fields = ["submission_id", "distance_m", "created_by", "created_at"]
+    # The GPS fix is evidence (proof of presence): written by the visit form, read here.
+    readonly_fields = ["submission_id", "location_accuracy", "distance_m", "created_by", "created_at"]
     list_select_related = ["cooperative", "assistant__user", "created_by"]
     inlines = [FollowUpInline, VisitAttachmentInline]
 

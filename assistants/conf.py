@@ -7,6 +7,8 @@
   when it had at least that many visits of those kinds in that year.
 - ``ASSISTANTS_VISIT_INTERVAL_DAYS`` (30): an assigned cooperative without a visit for
   this many days is "due for a visit".
+- ``ASSISTANTS_VISIT_MAX_DISTANCE_M`` (1000): a visit logged farther than this many metres
+  from the cooperative's recorded point is flagged "jauh" (``presence.presence``).
 - ``ASSISTANTS_PHOTO_MAX_SIDE`` (1600) and ``ASSISTANTS_PHOTO_JPEG_QUALITY`` (80): phone
   photos are reduced to this longest side before they are stored.
 """
@@ -32,6 +34,10 @@ def coached_visit_kinds() -> tuple[str, ...]:
 
 def visit_interval_days() -> int:
     return int(getattr(settings, "ASSISTANTS_VISIT_INTERVAL_DAYS", 30))
+
+
+def visit_max_distance_m() -> int:
+    return int(getattr(settings, "ASSISTANTS_VISIT_MAX_DISTANCE_M", 1000))
 
 
 def photo_max_side() -> int:

@@ -18,6 +18,7 @@ from . import selectors
 from .choices import AidKind, Funding, FollowUpStatus, ProgrammeKind, ProposalKind, ProposalStatus, VisitKind
 from .forms import office_users
 from .models import BusinessAssistant, CoachingTarget, CoachingVisit, FinancingProposal, FollowUp, Programme, VisitTopic
+from .presence import Presence
 
 YES_NO = [("true", _("Ya")), ("false", _("Tidak"))]
 
@@ -92,10 +93,16 @@ class VisitFilterSet(SearchMixin, django_filters.FilterSet):
     )
     programme = django_filters.ModelChoiceFilter(queryset=_programmes, label=_("Program"))
     visit_date = date_range("visit_date", _("Tanggal kunjungan"))
+    presence = django_filters.ChoiceFilter(choices=Presence.choices, label=_("Kehadiran"))
 
     class Meta:
         model = CoachingVisit
-        fields = ["q", "cooperative", "district", "kind", "assistant", "topic", "programme", "visit_date"]
+        fields = ["q", "cooperative", "district", "kind", "assistant", "topic", "programme", "visit_date", "presence"]
+
+    def __init__(self, data=None, queryset=None, **kwargs):
+        # "Kehadiran" and the list's distance column read the flag as SQL (``with_presence``).
+        queryset = (CoachingVisit.objects.all() if queryset is None else queryset).with_presence()
+        super().__init__(data, queryset, **kwargs)
 
 
 class FollowUpFilterSet(SearchMixin, django_filters.FilterSet):

@@ -12,6 +12,7 @@ from cooperatives.querysets import in_office_q, visible_cooperatives_q
 
 from . import permissions
 from .choices import FollowUpStatus
+from .presence import Presence
 
 
 class AssignmentQuerySet(models.QuerySet):
@@ -52,6 +53,14 @@ class BusinessAssistantQuerySet(models.QuerySet):
 
 
 class CoachingVisitQuerySet(models.QuerySet):
+    def with_presence(self, *, max_distance: int | None = None):
+        """Annotate ``presence`` (``presence.presence`` as SQL; the limit from
+        ``conf.visit_max_distance_m`` unless given)."""
+        from .conf import visit_max_distance_m
+
+        limit = visit_max_distance_m() if max_distance is None else max_distance
+        return self.annotate(presence=presence_expression(max_distance=limit))
+
     def visible_to(self, user):
         """Visits to the cooperatives ``user`` may see (a Pendamping: currently assigned)."""
         return self.filter(visible_cooperatives_q(user, path="cooperative"))
@@ -65,6 +74,26 @@ class CoachingVisitQuerySet(models.QuerySet):
         if scope == permissions.OWN:
             return self.visible_to(user).filter(created_by=user)
         return self.none()
+
+
+def presence_expression(*, max_distance: int):
+    """``presence.presence`` as SQL, over the visit's ``latitude``, ``distance_m`` and
+    ``location_accuracy``."""
+    limit = Value(max_distance)
+    return models.Case(
+        When(latitude__isnull=True, then=Value(Presence.TANPA_LOKASI)),
+        When(distance_m__isnull=True, then=Value(Presence.KOPERASI_TANPA_TITIK)),
+        When(
+            Q(location_accuracy__gt=limit),
+            then=models.Case(
+                When(Q(distance_m__gt=models.F("location_accuracy") + limit), then=Value(Presence.JAUH)),
+                default=Value(Presence.TIDAK_PASTI),
+            ),
+        ),
+        When(distance_m__lte=limit, then=Value(Presence.DEKAT)),
+        default=Value(Presence.JAUH),
+        output_field=models.CharField(),
+    )
 
 
 def overdue_expression(*, today: datetime.date):

@@ -4,6 +4,7 @@ gives the export plain values where ``render_*`` gives HTML."""
 from urllib.parse import urlencode
 
 import django_tables2 as tables
+from django.db.models import F
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +15,7 @@ from koperasi_registry.formatting import format_date, format_rupiah
 from . import conf
 from .choices import FollowUpStatus
 from .models import BusinessAssistant, CoachingTarget, CoachingVisit, FinancingProposal, FollowUp, Programme
+from .presence import BADGE, Presence
 
 
 def list_url(name, **params):
@@ -102,11 +104,40 @@ class VisitTable(tables.Table):
     topics = tables.ManyToManyColumn(verbose_name=_("Topik"), orderable=False)
     followup_count = tables.Column(verbose_name=_("Tindak lanjut"), attrs={"td": {"class": "text-end"}})
     findings = tables.Column(verbose_name=_("Temuan"), orderable=False, visible=False)
+    # Proof of presence: the distance with its flag on screen; the export has the metres,
+    # the flag and the phone's accuracy in their own columns.
+    distance_m = tables.Column(
+        verbose_name=_("Jarak"), empty_values=(), attrs={"td": {"class": "text-nowrap"}, "th": {"class": "text-nowrap"}}
+    )
+    presence = tables.Column(verbose_name=_("Kehadiran"), visible=False)
+    location_accuracy = tables.Column(verbose_name=_("Akurasi lokasi (m)"), orderable=False, visible=False)
 
     class Meta:
         model = CoachingVisit
         fields = ()
-        sequence = ("visit_date", "cooperative", "district", "kind", "assistant", "topics", "followup_count", "findings")
+        sequence = (
+            "visit_date", "cooperative", "district", "kind", "assistant", "topics", "followup_count", "distance_m",
+            "findings", "presence", "location_accuracy",
+        )
+
+    def render_distance_m(self, value, record):
+        flag = Presence(record.presence)
+        badge = format_html('<span class="badge {}" data-testid="presence">{}</span>', BADGE[flag], flag.label)
+        return format_html("{} m {}", value, badge) if value is not None else badge
+
+    def value_distance_m(self, value):
+        return "" if value is None else value
+
+    def order_distance_m(self, queryset, is_descending):
+        distance = F("distance_m")
+        order = distance.desc(nulls_last=True) if is_descending else distance.asc(nulls_last=True)
+        return queryset.order_by(order, "-visit_date", "-id"), True
+
+    def render_presence(self, value):
+        return Presence(value).label
+
+    def value_presence(self, value):
+        return Presence(value).label
 
     def render_followup_count(self, value, record):
         return count_link(record.get_absolute_url() + "#tindak-lanjut", value)

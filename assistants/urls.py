@@ -1,6 +1,7 @@
 from django.urls import path
 
 from .views import followups, people, planning, reports, visits
+from .views import presence as presence_views
 
 app_name = "assistants"
 
@@ -13,6 +14,11 @@ urlpatterns: list = [
     path("kunjungan/tindak-lanjut-terbuka/", visits.VisitOpenFollowUpsView.as_view(), name="visit_open_followups"),
     path("kunjungan/<int:pk>/", visits.VisitDetailView.as_view(), name="visit_detail"),
     path("kunjungan/<int:pk>/ubah/", visits.VisitUpdateView.as_view(), name="visit_edit"),
+    path("kunjungan/<int:pk>/cetak/", presence_views.VisitPrintView.as_view(), name="visit_print"),
+    path(
+        "kunjungan/<int:pk>/jadikan-titik-koperasi/", presence_views.VisitTakeLocationView.as_view(),
+        name="visit_take_location",
+    ),
     path("lampiran/<int:pk>/", visits.VisitAttachmentView.as_view(), name="attachment"),
     path("tindak-lanjut/", followups.FollowUpListView.as_view(), name="followup_list"),
     path("tindak-lanjut/<int:pk>/tutup/", followups.FollowUpCloseView.as_view(), name="followup_close"),

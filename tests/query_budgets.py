@@ -30,6 +30,9 @@ QUERY_BUDGETS: dict[str, int] = {
     # filter choices; the visit form = cooperative/topic/programme/owner/follow-up choices.
     "assistants:assistant_list": 5, "assistants:assistant_detail": 7, "assistants:my_cooperatives": 5,
     "assistants:visit_list": 13, "assistants:visit_detail": 10, "assistants:visit_add": 10,
+    # Berita acara (H3): the visit, its topics, officers, attachments, new and closed
+    # follow-ups (5 prefetches), the Kabid who signs.
+    "assistants:visit_print": 10,
     "assistants:visit_edit": 15, "assistants:followup_list": 10, "assistants:target_list": 8,
     "assistants:target_progress": 7, "assistants:programme_list": 8, "assistants:programme_detail": 5,
     "assistants:proposal_list": 10, "assistants:proposal_detail": 5, "assistants:monthly_report": 11,

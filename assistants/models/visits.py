@@ -61,7 +61,10 @@ class MetresField(models.PositiveIntegerField):
     """Whole metres; its form field takes a decimal reading and rounds it up."""
 
     def formfield(self, **kwargs):
-        return super().formfield(**{"form_class": RoundedUpMetresFormField, **kwargs})
+        limits = [v.limit_value for v in self._validators if isinstance(v, MaxValueValidator)]
+        return super().formfield(
+            **{"form_class": RoundedUpMetresFormField, "max_value": min(limits) if limits else None, **kwargs}
+        )
 
 
 class VisitTopic(models.Model):
@@ -156,6 +159,17 @@ class CoachingVisit(LoadedValuesMixin, models.Model):
 
     def get_absolute_url(self):
         return reverse("assistants:visit_detail", args=[self.pk])
+
+    @property
+    def presence_flag(self):
+        """``presence.presence`` of this visit (a list row carries the SQL ``presence``)."""
+        from ..conf import visit_max_distance_m
+        from ..presence import presence
+
+        return presence(
+            distance_m=self.distance_m, has_fix=self.latitude is not None, accuracy=self.location_accuracy,
+            max_distance=visit_max_distance_m(),
+        )
 
     def clean(self):
         errors = {}

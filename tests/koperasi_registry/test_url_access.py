@@ -103,6 +103,8 @@ TABLE = {
     "assistants:visit_open_followups": page(FIELD),
     "assistants:visit_detail": page(EVERYONE, "visit"),
     "assistants:visit_edit": page(FIELD, "visit"),
+    "assistants:visit_print": page(EVERYONE, "visit"),  # the berita acara: whoever sees the visit
+    "assistants:visit_take_location": page(OFFICE_WRITERS, "visit"),  # cooperatives.change_cooperative
     "assistants:attachment": page(EVERYONE, "attachment"),
     "assistants:followup_list": page(EVERYONE),
     "assistants:followup_close": page(FIELD, "followup", method="post", ok=302, data={"status": "selesai"}),

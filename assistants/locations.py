@@ -1,0 +1,60 @@
+"""A cooperative without a recorded point takes the GPS point of one of its visits (a Staf
+confirms it on the visit page); its visits' distances are then computed again."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _t
+from django.utils.translation import gettext_lazy as _
+from simple_history.utils import bulk_update_with_history
+
+from cooperatives.models import Cooperative
+
+from . import coaching
+from .models import CoachingVisit
+
+ALREADY_LOCATED = _("Koperasi ini sudah punya titik lokasi; titiknya tidak diubah dari kunjungan.")
+VISIT_WITHOUT_FIX = _("Kunjungan ini tidak punya titik GPS.")
+
+
+def can_take_location(visit: CoachingVisit) -> bool:
+    """What the page offers: the visit has a fix and its cooperative has no point."""
+    return visit.latitude is not None and visit.cooperative.latitude is None
+
+
+def change_reason(visit: CoachingVisit) -> str:
+    """The note in the cooperative's history (at most 100 characters)."""
+    return _t("Titik dari kunjungan #%(pk)s tanggal %(date)s") % {
+        "pk": visit.pk, "date": visit.visit_date.strftime("%d-%m-%Y"),
+    }
+
+
+@transaction.atomic
+def cooperative_locate_from_visit(*, visit: CoachingVisit, user) -> int:
+    """Give the visit's cooperative the visit's point, recorded in the cooperative's history
+    with ``user`` and the source visit, then compute the distance of every visit of that
+    cooperative that has a fix. Refused (``ValidationError``) when the cooperative got a
+    point meanwhile (the row is locked and read again first) or the visit has no fix.
+    Returns how many visits got a distance."""
+    if visit.latitude is None or visit.longitude is None:
+        raise ValidationError(VISIT_WITHOUT_FIX, code="no_fix")
+    cooperative = Cooperative.objects.select_for_update().get(pk=visit.cooperative_id)
+    if cooperative.latitude is not None or cooperative.longitude is not None:
+        raise ValidationError(ALREADY_LOCATED, code="already_located")
+    cooperative.latitude, cooperative.longitude = visit.latitude, visit.longitude
+    # Only the two fields this writes (a point outside the office's bounds is refused);
+    # whatever else an old row may lack is not this action's business.
+    others = [f.name for f in Cooperative._meta.concrete_fields if f.name not in ("latitude", "longitude")]
+    cooperative.clean_fields(exclude=others)
+    reason = change_reason(visit)
+    cooperative._history_user = user
+    cooperative._change_reason = reason
+    cooperative.save(update_fields=["latitude", "longitude", "updated_at"])
+    point = (cooperative.latitude, cooperative.longitude)
+    visits = list(CoachingVisit.objects.filter(cooperative=cooperative, latitude__isnull=False))
+    for each in visits:
+        each.distance_m = coaching.visit_distance_m(visit_point=(each.latitude, each.longitude), cooperative_point=point)
+    bulk_update_with_history(
+        visits, CoachingVisit, ["distance_m"], default_user=user, default_change_reason=reason
+    )
+    visit.cooperative = cooperative
+    return len(visits)
