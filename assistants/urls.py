@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import followups, people, planning, reports, visits
+from .views import followups, offline, people, planning, reports, visits
 from .views import presence as presence_views
 
 app_name = "assistants"
@@ -36,4 +36,6 @@ urlpatterns: list = [
     path("proposal/<int:pk>/ubah/", planning.FinancingProposalUpdateView.as_view(), name="proposal_edit"),
     path("laporan-bulanan/", reports.MonthlyReportView.as_view(), name="monthly_report"),
     path("cakupan/", reports.CoverageListView.as_view(), name="coverage_list"),
+    path("kotak-keluar/", offline.OutboxView.as_view(), name="outbox"),
+    path("data-luring/", offline.OfflineDataView.as_view(), name="offline_data"),
 ]

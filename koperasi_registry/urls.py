@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from . import access_views, export_views, password_reset
+from . import access_views, export_views, password_reset, pwa
 from .dashboard import map_views, report_views, trend_views
 from .dashboard.views import DashboardView
 
@@ -31,4 +31,8 @@ urlpatterns = [
     # The language switch works on the login page too.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
+    # The installable web app (koperasi_registry/pwa.py): public, hold no user data.
+    path("manifest.webmanifest", pwa.manifest, name="pwa_manifest"),
+    path("sw.js", pwa.service_worker, name="pwa_service_worker"),
+    path("luring/", pwa.offline, name="pwa_offline"),
 ]

@@ -44,4 +44,6 @@ QUERY_BUDGETS: dict[str, int] = {
     "dashboard_map_data": 5,  # + the points (or the villages) in one query (+1 for a chosen kecamatan)
     "dashboard_trends": 9,  # + kecamatan options (+1 when chosen), status and RAT (one UNION of 5 years), health, labels, visits
     "dashboard_effect": 6,  # + kecamatan options (+1 when chosen), the cohort grouped by group and outcomes
+    # Offline data JSON (H1, issue 15): session + user + roles, cooperatives, open follow-ups.
+    "assistants:offline_data": 6,
 }

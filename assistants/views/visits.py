@@ -25,6 +25,25 @@ def wants_json(request) -> bool:
     return "application/json" in request.headers.get("Accept", "")
 
 
+def invalid_summary(form, formset) -> dict:
+    """``{"errors": {field: [messages]}, "message": "Label: message; ..."}`` of a refused
+    visit form and its follow-up formset (field names as posted, e.g. ``tl-0-due_date``)."""
+    errors: dict[str, list[str]] = {}
+    lines = []
+    for bound_form in [form, *formset.forms]:
+        for name, messages_ in bound_form.errors.items():
+            key = bound_form.add_prefix(name) if name != "__all__" else "__all__"
+            errors.setdefault(key, []).extend(str(m) for m in messages_)
+            field = bound_form.fields.get(name)
+            label = f"{field.label}: " if field is not None and field.label else ""
+            lines.extend(f"{label}{m}" for m in messages_)
+    for message in formset.non_form_errors():
+        errors.setdefault("__all__", []).append(str(message))
+        lines.append(str(message))
+    summary = "; ".join(lines) or _t("Isian kunjungan ditolak server.")
+    return {"errors": errors, "message": _t("Ditolak server: %(reasons)s") % {"reasons": summary}}
+
+
 class VisitListView(PermissionRequiredMixin, FilteredTableView):
     permission_required = "assistants.view_coachingvisit"
     filterset_class = filtersets.VisitFilterSet
@@ -75,8 +94,9 @@ class VisitFormMixin(PermissionRequiredMixin):
 
     def invalid(self, form, formset):
         if wants_json(self.request):
-            # The script then submits the form the ordinary way to show the errors.
-            return JsonResponse({"status": "invalid"}, status=400)
+            # The page's script then submits the form the ordinary way to show the errors; an
+            # outbox entry sent later keeps "message" and "errors" to show on the outbox page.
+            return JsonResponse({"status": "invalid", **invalid_summary(form, formset)}, status=400)
         return self.render_form(form, formset)
 
     def files(self, form):

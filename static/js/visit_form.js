@@ -1,22 +1,37 @@
-/* Visit form: never lose a visit logged on a weak phone connection.
+/* Visit form: never lose a visit, with or without a signal (README, "Kerja lapangan tanpa
+ * sinyal").
  *
- * - Everything typed is kept as a draft in localStorage (files excepted: browsers cannot
- *   store them), together with the form's submission_id.
- * - The form is sent with fetch; the page says plainly whether it was saved
- *   ("Tersimpan" with the visit's link) or not ("Belum tersimpan — coba kirim lagi").
- * - A retry sends the same submission_id, so the server returns the visit it already
- *   saved instead of saving a second one.
- * - Validation errors: the form is posted the ordinary way so the server shows them.
- * No framework, no network other than this site.
+ * - Everything typed is kept as a draft in localStorage while typing (files excepted),
+ *   with the form's submission_id.
+ * - "Simpan" first stores the whole visit in the outbox on this device (IndexedDB,
+ *   static/js/outbox.js): every field, the submission_id, the GPS fix and its accuracy,
+ *   the photos reduced here (longest side 1600 px, JPEG 0.8) and the documents. Then it is
+ *   sent (fetch, Accept: application/json). Saved: removed from the outbox, "Tersimpan"
+ *   with the visit's link. No signal: it stays, "Tersimpan di ponsel, akan dikirim saat ada
+ *   sinyal"; pwa.js sends it when the connection returns.
+ * - A retry sends the same submission_id: the server returns the visit it already saved.
+ * - Refused by the server's checks (400): the form is posted the ordinary way so that the
+ *   server shows which fields need fixing; the outbox keeps the visit (photos included)
+ *   with the reason until it is sent, and this page puts its photos back in the form.
+ * - ?cooperative=ID picks the cooperative (also when the page comes from the offline
+ *   copy); ?outbox=ID opens a visit from the outbox to fix it.
+ * - The open follow-ups of the chosen cooperative: from the server, or with no signal
+ *   from the offline copy of the user's cooperatives.
+ * The edit form (no submission_id) posts directly, without the outbox.
  */
 (function () {
   "use strict";
   var form = document.getElementById("visit-form");
   if (!form) return;
+  var O = window.KROutbox;
+  var pwaRoot = document.getElementById("kr-pwa");
+  var user = pwaRoot ? pwaRoot.dataset.user : "";
   var key = form.dataset.draftKey;
   var statusBox = document.getElementById("save-status");
   var notice = document.getElementById("draft-notice");
   var msg = form.dataset;
+  var idField = form.elements.submission_id;
+  var useOutbox = !!(O && idField && window.indexedDB && user);
   var pendingChecks = null;
   var failed = false;
   var sending = false;
@@ -69,6 +84,34 @@
     });
   }
 
+  /* The form's values as the name/value pairs a browser would post. */
+  function pairs() {
+    var out = [];
+    fields().forEach(function (el) {
+      if (el.disabled) return;
+      if ((el.type === "checkbox" || el.type === "radio") && !el.checked) return;
+      if (el.multiple) {
+        Array.prototype.forEach.call(el.options, function (o) { if (o.selected) out.push([el.name, o.value]); });
+      } else {
+        out.push([el.name, el.value]);
+      }
+    });
+    return out;
+  }
+
+  /* Pairs back to the snapshot shape that apply() takes. */
+  function pairsToData(list) {
+    var data = {};
+    fields().forEach(function (el) {
+      var many = el.type === "checkbox" || el.type === "radio" || el.multiple;
+      if (!(el.name in data)) data[el.name] = many ? [] : "";
+    });
+    list.forEach(function (pair) {
+      if (Array.isArray(data[pair[0]])) data[pair[0]].push(pair[1]); else data[pair[0]] = pair[1];
+    });
+    return data;
+  }
+
   function save() {
     var store = storage();
     if (!store) return;
@@ -94,7 +137,7 @@
 
   function escapeHtml(text) {
     var div = document.createElement("div");
-    div.textContent = text;
+    div.textContent = text == null ? "" : String(text);
     return div.innerHTML;
   }
 
@@ -102,18 +145,67 @@
     return form.querySelector("button[type=submit]");
   }
 
+  function anotherLink() {
+    return '<a class="alert-link" data-action="another" href="' + escapeHtml(window.location.pathname) + '">' + escapeHtml(msg.msgAnother) + "</a>";
+  }
+
+  function outboxLink() {
+    var url = pwaRoot && pwaRoot.dataset.outboxUrl;
+    var badge = document.getElementById("outbox-badge");
+    url = url || (badge && badge.getAttribute("href"));
+    return url ? ' · <a class="alert-link" href="' + escapeHtml(url) + '">' + escapeHtml(msg.msgOutbox || "Kotak keluar") + "</a>" : "";
+  }
+
+  // --- Open follow-ups of the chosen cooperative ---------------------------------------
+
+  function renderFollowups(slot, cooperative, items) {
+    var legend = slot.querySelector("legend");
+    var html = '<fieldset class="mb-3" id="open-followups" data-testid="open-followups" data-offline="1">' +
+      '<legend class="form-label fs-6 mb-1">' + escapeHtml(legend ? legend.textContent : "") + "</legend>";
+    if (!items.length) {
+      html += '<p class="small text-body-secondary mb-0">' + escapeHtml(cooperative ? msg.msgNoFollowups || "" : msg.msgPickCooperative || "") + "</p>";
+    }
+    items.forEach(function (item, i) {
+      var id = "id_close_followups_" + i;
+      html += '<div class="form-check"><input type="checkbox" name="close_followups" value="' + escapeHtml(item.id) +
+        '" class="form-check-input" id="' + id + '"><label class="form-check-label" for="' + id + '">' +
+        escapeHtml(item.label) + " — <strong>" + escapeHtml(msg.msgDone || "sudah selesai") + "</strong></label></div>";
+    });
+    slot.innerHTML = html + "</fieldset>";
+  }
+
+  function followupsFromOfflineCopy(slot, cooperative) {
+    var url = pwaRoot && pwaRoot.dataset.offlineDataUrl;
+    if (!url) return Promise.reject(new Error("no copy"));
+    // The service worker answers from its copy when the network fails.
+    return fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } }).then(function (r) {
+      if (!r.ok || r.redirected) throw new Error("status " + r.status);
+      return r.json();
+    }).then(function (data) {
+      var row = (data.cooperatives || []).filter(function (c) { return String(c.id) === String(cooperative); })[0];
+      renderFollowups(slot, cooperative, row ? row.open_followups : []);
+    });
+  }
+
   function loadFollowups(cooperative) {
     var slot = document.getElementById("open-followups-slot");
     if (!slot || !form.dataset.followupsUrl) return;
     var url = form.dataset.followupsUrl + "?cooperative=" + encodeURIComponent(cooperative || "");
+    function done() {
+      if (pendingChecks) { apply(pendingChecks); pendingChecks = null; }
+    }
     fetch(url, { credentials: "same-origin" }).then(function (r) {
       if (!r.ok || r.redirected) throw new Error("status " + r.status);
       return r.text();
     }).then(function (html) {
       slot.innerHTML = html;
-      if (pendingChecks) { apply(pendingChecks); pendingChecks = null; }
-    }).catch(function () { /* offline: the list stays as it was */ });
+      done();
+    }).catch(function () {
+      return followupsFromOfflineCopy(slot, cooperative).then(done);
+    }).catch(function () { /* no copy either: the list stays as it was */ });
   }
+
+  // --- Results -------------------------------------------------------------------------
 
   function succeeded(body) {
     clear();
@@ -122,26 +214,110 @@
     show("success",
       "<strong>" + escapeHtml(title) + "</strong> " +
       '<a class="alert-link" data-testid="saved-link" href="' + escapeHtml(body.url) + '">' + escapeHtml(msg.msgOpen) + "</a> · " +
-      '<a class="alert-link" href="' + escapeHtml(window.location.pathname) + '">' + escapeHtml(msg.msgAnother) + "</a>");
+      anotherLink());
     var button = submitButton();
     if (button) button.disabled = true;
     form.dataset.saved = "1";
   }
 
-  function failedToSend(text) {
+  function failedToSend(text, queued) {
     failed = true;
+    var detail = queued ? (msg.msgQueued || msg.msgFailedDetail) + "." : msg.msgFailedDetail;
     show("danger",
-      "<strong>" + escapeHtml(text) + "</strong> " + escapeHtml(msg.msgFailedDetail) +
-      ' <button type="button" class="btn btn-sm btn-danger ms-1" data-action="retry">' + escapeHtml(msg.msgRetry) + "</button>");
+      "<strong>" + escapeHtml(text) + "</strong> " + escapeHtml(detail) +
+      ' <button type="button" class="btn btn-sm btn-danger ms-1" data-action="retry">' + escapeHtml(msg.msgRetry) + "</button>" +
+      (queued ? " " + anotherLink() + outboxLink() : ""));
+    var button = submitButton();
+    if (button) button.disabled = false;
   }
 
-  function send() {
-    if (sending || form.dataset.saved === "1") return;
-    sending = true;
-    save();
-    show("info", escapeHtml(msg.msgSending));
+  function queuedOffline() {
+    failed = true;
+    show("warning",
+      '<strong data-testid="queued">' + escapeHtml(msg.msgQueued || "") + "</strong> " + anotherLink() + outboxLink());
+    form.dataset.saved = "1";
+  }
+
+  function rejected(result) {
+    // Errors of the form's own checks: the server shows them on the form (what was typed
+    // is kept; the outbox keeps the visit with its photos until it is sent or discarded).
+    if (result.status === 400) {
+      form.dataset.native = "1";
+      form.submit();
+      return;
+    }
+    failed = true;
+    show("danger", "<strong>" + escapeHtml(msg.msgRejected || "") + "</strong> " + escapeHtml(result.message || "") + outboxLink());
     var button = submitButton();
-    if (button) button.disabled = true;
+    if (button) button.disabled = false;
+  }
+
+  // --- Sending -----------------------------------------------------------------------
+
+  function collect() {
+    var files = [];
+    var work = Promise.resolve();
+    ["photos", "documents"].forEach(function (name) {
+      var input = form.elements[name];
+      if (!input || !input.files) return;
+      Array.prototype.forEach.call(input.files, function (file) {
+        work = work.then(function () {
+          return (name === "photos" ? O.reducePhoto(file) : Promise.resolve(file)).then(function (blob) {
+            files.push({ field: name, name: blob.name || file.name, type: blob.type || file.type, blob: blob });
+          });
+        });
+      });
+    });
+    return work.then(function () {
+      var coop = form.elements.cooperative;
+      var kind = form.elements.kind;
+      var csrf = form.elements.csrfmiddlewaretoken;
+      return {
+        id: idField.value,
+        user: String(user),
+        action: form.getAttribute("action") || window.location.pathname,
+        fields: pairs(),
+        files: files,
+        csrf: csrf ? csrf.value : "",
+        state: "pending",
+        message: "",
+        errors: {},
+        summary: {
+          cooperative: coop && coop.selectedIndex >= 0 && coop.value ? coop.options[coop.selectedIndex].text : "",
+          date: form.elements.visit_date ? form.elements.visit_date.value : "",
+          kind: kind && kind.selectedIndex >= 0 && kind.value ? kind.options[kind.selectedIndex].text : "",
+          findings: form.elements.findings ? form.elements.findings.value.slice(0, 120) : ""
+        }
+      };
+    });
+  }
+
+  function sendThroughOutbox() {
+    return collect().then(function (entry) {
+      return O.get(entry.id).then(function (old) {
+        if (old) entry.created = old.created;
+        return O.put(entry);
+      });
+    }).then(function (entry) {
+      if (!navigator.onLine) return { state: "network", offline: true };
+      return O.send(entry.id, { user: user });
+    }).then(function (result) {
+      sending = false;
+      if (result.state === "sent") succeeded(result.body);
+      else if (result.state === "rejected") rejected(result);
+      else if (result.state === "session") failedToSend(msg.msgLogin, true);
+      else if (result.offline || result.state === "busy") queuedOffline();
+      else failedToSend(msg.msgFailed, true);
+    }, function () {
+      // IndexedDB failed (private mode, disk full): send directly, as before the outbox.
+      sending = false;
+      useOutbox = false;
+      send();
+    });
+  }
+
+  function sendDirect() {
+    var button = submitButton();
     fetch(form.action || window.location.href, {
       method: "POST",
       body: new FormData(form),
@@ -159,7 +335,6 @@
       if (result.body.status === "saved") {
         succeeded(result.body);
       } else if (result.body.status === "invalid") {
-        // Let the server show which fields need fixing (it keeps what was typed).
         form.dataset.native = "1";
         form.submit();
       } else {
@@ -168,8 +343,18 @@
     }).catch(function (error) {
       sending = false;
       if (button) button.disabled = false;
-      failedToSend(error && error.message === "login" ? msg.msgLogin : msg.msgFailed);
+      failedToSend(error && error.message === "login" ? msg.msgLogin : msg.msgFailed, false);
     });
+  }
+
+  function send() {
+    if (sending || (form.dataset.saved === "1" && !failed)) return;
+    sending = true;
+    save();
+    show("info", escapeHtml(msg.msgSending));
+    var button = submitButton();
+    if (button) button.disabled = true;
+    if (useOutbox) sendThroughOutbox(); else sendDirect();
   }
 
   function locate() {
@@ -178,28 +363,96 @@
     navigator.geolocation.getCurrentPosition(function (pos) {
       form.elements.latitude.value = pos.coords.latitude.toFixed(6);
       form.elements.longitude.value = pos.coords.longitude.toFixed(6);
-      text.textContent = msg.msgLocation + ": " + form.elements.latitude.value + ", " + form.elements.longitude.value;
+      var accuracy = form.elements.location_accuracy;
+      if (accuracy && typeof pos.coords.accuracy === "number") accuracy.value = String(Math.round(pos.coords.accuracy));
+      text.textContent = msg.msgLocation + ": " + form.elements.latitude.value + ", " + form.elements.longitude.value +
+        (accuracy && accuracy.value ? " (±" + accuracy.value + " m)" : "");
       save();
     }, function () {
       text.textContent = msg.msgNoLocation;
     }, { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 });
   }
 
-  // Start: restore a draft unless the server is showing this form with its errors.
-  var idField = form.elements.submission_id;
-  var draft = load();
-  if (form.dataset.hasErrors === "1") {
-    save();
-  } else if (draft && draft.data) {
-    var before = form.elements.cooperative ? form.elements.cooperative.value : "";
-    apply(draft.data);
-    notice.classList.remove("d-none");
-    if (form.elements.cooperative && form.elements.cooperative.value !== before) {
-      pendingChecks = { close_followups: draft.data.close_followups || [] };
-      loadFollowups(form.elements.cooperative.value);
-    }
+  /* Put an outbox entry's photos and documents back into the file fields. */
+  function restoreFiles(entry) {
+    if (!window.DataTransfer) return;
+    ["photos", "documents"].forEach(function (name) {
+      var input = form.elements[name];
+      var stored = (entry.files || []).filter(function (f) { return f.field === name; });
+      if (!input || !stored.length || (input.files && input.files.length)) return;
+      try {
+        var transfer = new DataTransfer();
+        stored.forEach(function (f) { transfer.items.add(new File([f.blob], f.name, { type: f.type })); });
+        input.files = transfer.files;
+      } catch (e) { /* the user picks them again */ }
+    });
   }
-  if (idField && !idField.value) idField.value = uuid4();
+
+  function setCooperativeFromQuery(params) {
+    var wanted = params.get("cooperative");
+    var select = form.elements.cooperative;
+    if (!wanted || !select || !/^\d+$/.test(wanted)) return false;
+    var exists = Array.prototype.some.call(select.options, function (o) { return o.value === wanted; });
+    if (!exists || select.value === wanted) return false;
+    select.value = wanted;
+    if (select.tomselect) select.tomselect.setValue(wanted, true);
+    return true;
+  }
+
+  // --- Start ---------------------------------------------------------------------------
+  function start() {
+    var params = new URLSearchParams(window.location.search);
+    var draft = load();
+    var before = form.elements.cooperative ? form.elements.cooperative.value : "";
+    var fromOutbox = params.get("outbox");
+
+    function finish(restoredCoop) {
+      var after = form.elements.cooperative ? form.elements.cooperative.value : "";
+      if (restoredCoop || after !== before) loadFollowups(after);
+    }
+
+    if (form.dataset.hasErrors === "1") {
+      // The server shows this form with its errors: keep its submission_id; put the
+      // photos back from the outbox entry of the same visit.
+      save();
+      if (useOutbox && idField.value) O.get(idField.value).then(function (entry) { if (entry) restoreFiles(entry); }).catch(function () {});
+      return;
+    }
+    if (useOutbox && fromOutbox) {
+      O.get(fromOutbox).then(function (entry) {
+        if (!entry || String(entry.user) !== String(user)) { idField.value = uuid4(); return; }
+        var data = pairsToData(entry.fields);
+        pendingChecks = { close_followups: data.close_followups || [] };
+        apply(data);
+        idField.value = entry.id;
+        restoreFiles(entry);
+        if (entry.message) show("danger", "<strong>" + escapeHtml(msg.msgRejected || "") + "</strong> " + escapeHtml(entry.message));
+        finish(true);
+      }).catch(function () { idField.value = uuid4(); });
+      return;
+    }
+    // A fresh visit: a new submission_id (the page may be the offline copy, whose id was
+    // given to another visit already), unless a draft not yet in the outbox is restored.
+    var inOutbox = useOutbox && draft && draft.data && draft.data.submission_id
+      ? O.get(draft.data.submission_id).catch(function () { return null; })
+      : Promise.resolve(null);
+    inOutbox.then(function (entry) {
+      if (entry) { clear(); draft = null; } // that visit is in the outbox: start a new one
+      if (draft && draft.data) {
+        apply(draft.data);
+        notice.classList.remove("d-none");
+        if (form.elements.cooperative && form.elements.cooperative.value !== before) {
+          pendingChecks = { close_followups: draft.data.close_followups || [] };
+        }
+        finish(false);
+      } else {
+        if (idField) idField.value = uuid4();
+        finish(setCooperativeFromQuery(params));
+      }
+      if (idField && !idField.value) idField.value = uuid4();
+    });
+  }
+  start();
 
   form.addEventListener("input", save);
   form.addEventListener("change", function (event) {
@@ -213,10 +466,21 @@
   });
   document.addEventListener("click", function (event) {
     var action = event.target.getAttribute && event.target.getAttribute("data-action");
-    if (action === "retry") send();
+    if (action === "retry") { form.dataset.saved = ""; send(); }
     if (action === "locate") locate();
     if (action === "discard-draft") { clear(); window.location.reload(); }
+    if (action === "another") clear();
   });
-  // Back online after a failed attempt: try again by itself.
-  window.addEventListener("online", function () { if (failed) send(); });
+  // Back online after a failed attempt: try again by itself (the outbox's own sending in
+  // pwa.js may get there first: then this finds it sent or busy, never a second visit).
+  window.addEventListener("online", function () { if (failed && !useOutbox) send(); });
+  window.addEventListener("kr-outbox-change", function () {
+    if (!useOutbox || !failed || !idField.value) return;
+    O.get(idField.value).then(function (entry) {
+      if (!entry && failed && form.dataset.saved === "1") {
+        failed = false;
+        show("success", "<strong>" + escapeHtml(msg.msgSent || msg.msgSaved) + "</strong> " + anotherLink());
+      }
+    }).catch(function () {});
+  });
 })();

@@ -117,7 +117,9 @@ def test_a_post_reusing_another_users_submission_id_gets_a_form_error_not_their_
     response = client_as(staf).post(reverse("assistants:visit_add"), data, HTTP_ACCEPT=accept)
     assert CoachingVisit.objects.count() == before
     if accept == "application/json":
-        assert response.status_code == 400 and response.json() == {"status": "invalid"}
+        body = response.json()
+        assert response.status_code == 400 and body["status"] == "invalid"
+        assert "ID kiriman ini sudah dipakai kunjungan lain" in body["message"]  # the reason, for the outbox page
         return
     assert response.status_code == 200
     form = response.context["form"]
@@ -169,7 +171,10 @@ def test_a_bad_post_from_the_script_says_invalid_as_json(client_as, pendamping, 
     response = client_as(pendamping).post(
         reverse("assistants:visit_add"), visit_post(office, findings=""), HTTP_ACCEPT="application/json"
     )
-    assert response.status_code == 400 and response.json() == {"status": "invalid"}
+    body = response.json()
+    assert response.status_code == 400 and body["status"] == "invalid"
+    # The reasons, for the outbox page (H1, issue 15): field -> messages, and one line.
+    assert list(body["errors"]) == ["findings"] and body["message"].startswith("Ditolak server: Temuan")
 
 
 def test_visit_date_cannot_be_in_the_future(client_as, pendamping, office):

@@ -122,6 +122,8 @@ TABLE = {
     "assistants:proposal_edit": page(FIELD, "proposal"),
     "assistants:monthly_report": page(EVERYONE),
     "assistants:coverage_list": page(OFFICE),
+    "assistants:outbox": page(FIELD),
+    "assistants:offline_data": page(FIELD),
 }
 
 # Outside the policy: Django's own sign-in pages and the language switch (open, or only
@@ -130,6 +132,9 @@ TABLE = {
 OUTSIDE = {
     "login", "logout", "password_change", "password_change_done", "password_reset",
     "password_reset_done", "password_reset_confirm", "password_reset_complete", "set_language",
+    # The installable app's manifest, service worker and offline page: public, no user data
+    # (tests/assistants/test_offline_data.py).
+    "pwa_manifest", "pwa_service_worker", "pwa_offline",
 }
 
 
