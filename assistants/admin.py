@@ -3,6 +3,7 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
+from koperasi_registry.admin_scope import OfficeScopedAdminMixin
 from koperasi_registry.concurrency_admin import VersionedHistoryAdmin
 
 from . import coaching, conf
@@ -20,15 +21,23 @@ from .models import (
 )
 
 
-class AssignmentInline(admin.TabularInline):
+class AssignmentInline(OfficeScopedAdminMixin, admin.TabularInline):
     model = Assignment
+    scope_regency_path = "cooperative__village__district__regency"
+    scope_fk_paths = {"cooperative": "village__district__regency"}
     extra = 1
     autocomplete_fields = ["cooperative"]
     fields = ["cooperative", "start_date", "end_date"]
 
 
 @admin.register(BusinessAssistant)
-class BusinessAssistantAdmin(VersionedHistoryAdmin):
+class BusinessAssistantAdmin(OfficeScopedAdminMixin, VersionedHistoryAdmin):
+    """Scoped by their assignments (``BusinessAssistantQuerySet.in_office``): an assistant
+    not assigned anywhere yet is listed to superusers only."""
+
+    def scope_queryset(self, queryset, scope):
+        return queryset.in_office(scope=scope)
+
     list_display = ["__str__", "phone", "is_active", "contract_end"]
     list_filter = ["is_active"]
     search_fields = ["user__first_name", "user__last_name", "user__username", "phone"]
@@ -48,7 +57,9 @@ class BusinessAssistantAdmin(VersionedHistoryAdmin):
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(VersionedHistoryAdmin):
+class AssignmentAdmin(OfficeScopedAdminMixin, VersionedHistoryAdmin):
+    scope_regency_path = "cooperative__village__district__regency"
+    scope_fk_paths = {"cooperative": "village__district__regency"}
     list_display = ["assistant", "cooperative", "start_date", "end_date"]
     list_filter = ["start_date"]
     search_fields = ["cooperative__name", "assistant__user__first_name", "assistant__user__username"]
@@ -79,7 +90,9 @@ class FollowUpInline(admin.TabularInline):
 
 
 @admin.register(CoachingVisit)
-class CoachingVisitAdmin(VersionedHistoryAdmin):
+class CoachingVisitAdmin(OfficeScopedAdminMixin, VersionedHistoryAdmin):
+    scope_regency_path = "cooperative__village__district__regency"
+    scope_fk_paths = {"cooperative": "village__district__regency", "assistant": "assistant"}
     list_display = ["visit_date", "cooperative", "kind", "assistant", "created_by"]
     list_filter = ["kind", "visit_date", "topics"]
     search_fields = ["cooperative__name", "findings", "people_met"]
@@ -101,7 +114,9 @@ class VisitAttachmentAdmin(VersionedHistoryAdmin):
 
 
 @admin.register(FollowUp)
-class FollowUpAdmin(VersionedHistoryAdmin):
+class FollowUpAdmin(OfficeScopedAdminMixin, VersionedHistoryAdmin):
+    scope_regency_path = "district__regency"  # a follow-up carries its cooperative's kecamatan
+    scope_fk_paths = {"visit": "cooperative__village__district__regency"}
     list_display = ["action", "visit", "owner", "due_date", "status", "closed_on"]
     list_filter = ["status", "due_date"]
     search_fields = ["action", "visit__cooperative__name"]

@@ -13,6 +13,7 @@ from django_filters.widgets import DateRangeWidget
 from cooperatives.forms import FastSelect
 from cooperatives.models import Cooperative
 from cooperatives.status import recent_years
+from koperasi_registry.access import office_scope
 
 from . import selectors
 from .choices import AidKind, Funding, FollowUpStatus, ProgrammeKind, ProposalKind, ProposalStatus, VisitKind
@@ -29,7 +30,7 @@ def _cooperatives(request):
 
 
 def _districts(request):
-    return selectors.district_choices()
+    return selectors.district_choices(scope=office_scope(getattr(request, "user", None)))
 
 
 def _assistants(request):
@@ -41,7 +42,7 @@ def _programmes(request):
 
 
 def _owners(request):
-    return office_users()
+    return office_users(scope=office_scope(getattr(request, "user", None)))
 
 
 class UserField(ModelChoiceField):

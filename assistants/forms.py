@@ -60,11 +60,11 @@ class MultipleFileField(forms.FileField):
         return cleaned
 
 
-def office_users():
+def office_users(*, scope):
     """People who can be named as officers or owners: users in the working roles; of those
-    with an assistant record, only the office's (``BusinessAssistant.objects.in_office``)."""
+    with an assistant record, only the office ``scope``'s (``BusinessAssistant.objects.in_office``)."""
     users = get_user_model().objects
-    office_assistants = BusinessAssistant.objects.in_office().order_by().values("user")
+    office_assistants = BusinessAssistant.objects.in_office(scope=scope).order_by().values("user")
     not_assistants = users.filter(~Exists(BusinessAssistant.objects.filter(user=OuterRef("pk")))).order_by().values("pk")
     return (
         users.filter(is_active=True, groups__name__in=[access.ADMIN, access.STAF, access.PENDAMPING])
@@ -158,7 +158,10 @@ class VisitForm(VersionedModelForm):
             participations__cooperative__in=fields["cooperative"].queryset.values("pk")
         ).distinct()
         if self.office:
-            fields["assistant"].queryset = BusinessAssistant.objects.in_office().filter(is_active=True).select_related("user")
+            fields["assistant"].queryset = (
+                BusinessAssistant.objects.in_office(scope=access.office_scope(user))
+                .filter(is_active=True).select_related("user")
+            )
             fields["officers"].queryset = get_user_model().objects.filter(
                 is_active=True, groups__name__in=[access.ADMIN, access.STAF, access.KABID]
             ).distinct().order_by("first_name", "username")
@@ -277,7 +280,7 @@ NewFollowUpFormSet = forms.formset_factory(NewFollowUpForm, formset=BaseNewFollo
 def followup_owners(user):
     """Owners a user may name: Staf/Admin name anyone working; a Pendamping names
     themselves or office staff."""
-    users = office_users()
+    users = office_users(scope=access.office_scope(user))
     if sees_whole_office(user):
         return users
     return users.filter(Q(pk=user.pk) | Q(groups__name__in=[access.STAF, access.ADMIN])).distinct()
@@ -300,9 +303,9 @@ class CoachingTargetForm(VersionedModelForm):
         model = CoachingTarget
         fields = ["year", "district", "target_count", "notes"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, scope, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["district"].queryset = selectors.district_choices()
+        self.fields["district"].queryset = selectors.district_choices(scope=scope)
         if not self.instance.pk:
             self.fields["year"].initial = timezone.localdate().year
 
@@ -342,7 +345,9 @@ class FinancingProposalForm(VersionedModelForm):
         super().__init__(*args, **kwargs)
         self.fields["cooperative"].queryset = Cooperative.objects.visible_to(user)
         if sees_whole_office(user):
-            self.fields["assistant"].queryset = BusinessAssistant.objects.in_office().select_related("user")
+            self.fields["assistant"].queryset = (
+                BusinessAssistant.objects.in_office(scope=access.office_scope(user)).select_related("user")
+            )
         else:
             del self.fields["assistant"]
             self.own_assistant = selectors.assistant_for_user(user)

@@ -2,13 +2,14 @@
 
 import datetime
 
-from django.conf import settings
 from django.db import models
 from django.db.models import BooleanField, Case, Q, Value, When
 from django.utils import timezone
 
 from cooperatives.periods import overlapping_q, running_q
 from cooperatives.querysets import in_office_q, visible_cooperatives_q
+from koperasi_registry.access import office_scope
+from koperasi_registry.scopes import Scope
 
 from . import permissions
 from .choices import FollowUpStatus
@@ -30,23 +31,25 @@ class AssignmentQuerySet(models.QuerySet):
 
 
 class BusinessAssistantQuerySet(models.QuerySet):
-    def in_office(self):
-        """The office's assistants: those with an assignment (current or past) to one of
-        the office's cooperatives. Everyone if no office code is set. (An assistant not
-        assigned anywhere yet belongs to no office; the admin, where assignments are made,
-        lists every assistant.)"""
-        if not settings.OFFICE_REGENCY_CODE:
+    def in_office(self, *, scope: Scope):
+        """The assistants of an office ``scope`` (``access.office_scope(user)``): those with
+        an assignment (current or past) to one of its cooperatives. Everyone for a national
+        scope. (An assistant not assigned anywhere yet belongs to no office; the admin,
+        where assignments are made, lists every assistant.)"""
+        if scope.is_national:
             return self
         from .models import Assignment
 
-        return self.filter(pk__in=Assignment.objects.filter(in_office_q("cooperative")).order_by().values("assistant"))
+        return self.filter(
+            pk__in=Assignment.objects.filter(in_office_q("cooperative", scope=scope)).order_by().values("assistant")
+        )
 
     def visible_to(self, user):
         """As ``permissions.assistant_scope`` says: the office's assistants (``in_office``),
         or only the user's own record, or none."""
         scope = permissions.assistant_scope(user)
         if scope == permissions.OFFICE:
-            return self.in_office()
+            return self.in_office(scope=office_scope(user))
         if scope == permissions.OWN:
             return self.filter(user=user)
         return self.none()

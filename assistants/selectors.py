@@ -322,10 +322,9 @@ def monthly_report(*, user, assistant: BusinessAssistant, year: int, month: int)
     )
 
 
-def district_choices():
-    from django.conf import settings
-
-    return District.objects.in_regency(settings.OFFICE_REGENCY_CODE)
+def district_choices(*, scope):
+    """The kecamatan of an office ``scope`` (``access.office_scope(user)``)."""
+    return District.objects.filter(scope.code_q())
 
 
 # --- Coaching coverage (the list the dashboard's coaching figures link to) ----------------

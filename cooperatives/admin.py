@@ -4,6 +4,7 @@ filings are written through the services so the cooperative's status stays curre
 from django.contrib import admin
 from django.db import transaction
 
+from koperasi_registry.admin_scope import OfficeScopedAdminMixin
 from koperasi_registry.concurrency_admin import VersionedHistoryAdmin
 
 from .health import admin as health_admin  # noqa: F401  (registers the health assessment admin)
@@ -31,7 +32,8 @@ class RegencyAdmin(ReadOnlyAdmin):
 
 
 @admin.register(District)
-class DistrictAdmin(ReadOnlyAdmin):
+class DistrictAdmin(OfficeScopedAdminMixin, ReadOnlyAdmin):
+    scope_regency_path = "regency"
     list_display = ("code", "name", "regency")
     list_select_related = ("regency",)
     search_fields = ("code", "name")
@@ -39,7 +41,8 @@ class DistrictAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Village)
-class VillageAdmin(ReadOnlyAdmin):
+class VillageAdmin(OfficeScopedAdminMixin, ReadOnlyAdmin):
+    scope_regency_path = "district__regency"
     list_display = ("code", "name", "kind", "district", "postal_code")
     list_select_related = ("district",)
     search_fields = ("code", "name", "district__name")
@@ -55,7 +58,9 @@ class KelompokAdmin(VersionedHistoryAdmin):
 
 
 @admin.register(Cooperative)
-class CooperativeAdmin(VersionedHistoryAdmin):
+class CooperativeAdmin(OfficeScopedAdminMixin, VersionedHistoryAdmin):
+    scope_regency_path = "village__district__regency"
+    scope_fk_paths = {"village": "district__regency"}
     list_display = ("name", "nik", "office_code", "jenis", "bentuk", "kelompok", "village", "last_rat_year", "lifecycle")
     list_select_related = ("kelompok", "village")
     list_filter = ("jenis", "bentuk", "kelompok", "is_merah_putih", "is_syariah", "lifecycle", "village__district")
@@ -73,7 +78,9 @@ class RatAttachmentInline(admin.TabularInline):
 
 
 @admin.register(RatFiling)
-class RatFilingAdmin(VersionedHistoryAdmin):
+class RatFilingAdmin(OfficeScopedAdminMixin, VersionedHistoryAdmin):
+    scope_regency_path = "cooperative__village__district__regency"
+    scope_fk_paths = {"cooperative": "village__district__regency"}
     list_display = ("cooperative", "book_year", "rat_date", "reported_on", "members_male", "members_female")
     list_select_related = ("cooperative",)
     list_filter = ("book_year",)

@@ -1,11 +1,13 @@
 """Filters for the registry lists (django-filter)."""
 
 import django_filters
-from django.conf import settings
 from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from koperasi_registry.access import office_scope
+from koperasi_registry.scopes import REGENCY
 
 from .choices import Bentuk, Jenis, Status, VillageKind
 from .forms import FastSelect, GroupedVillageIterator, VillageChoiceField
@@ -30,12 +32,17 @@ def status_year(data) -> int | None:
     return int(value) if value.isdigit() and int(value) in years else None
 
 
+def _scope(request):
+    """The office scope of the request's user (the default office without a request)."""
+    return office_scope(getattr(request, "user", None))
+
+
 def _districts(request):
-    return office_districts()
+    return office_districts(scope=_scope(request))
 
 
 def _villages(request):
-    return office_villages()
+    return office_villages(scope=_scope(request))
 
 
 class ShownVillageIterator(GroupedVillageIterator):
@@ -109,17 +116,17 @@ class CooperativeFilterSet(django_filters.FilterSet):
 
     def __init__(self, data=None, *args, **kwargs):
         super().__init__(data, *args, **kwargs)
-        self.form.fields["village"].shown = self.shown_villages(data or {})
+        self.form.fields["village"].shown = self.shown_villages(data or {}, scope=_scope(self.request))
 
     @staticmethod
-    def shown_villages(data):
+    def shown_villages(data, *, scope):
         """The village select lists the chosen kecamatan's villages; with none chosen, a
         kabupaten office lists all of its own (a few hundred), while a provincial or
         national install (83,762 villages) lists only the one already selected."""
         district, village = data.get("district"), data.get("village")
         if district and str(district).isdigit():
             return Q(district_id=int(district)) | Q(pk=int(village) if str(village).isdigit() else 0)
-        if settings.OFFICE_REGENCY_CODE:
+        if scope.level == REGENCY:
             return None
         return Q(pk=int(village) if str(village).isdigit() else 0)
 

@@ -157,11 +157,12 @@ class CooperativeForm(VersionedModelForm):
         (_("Pembubaran"), ["lifecycle", "dissolution_decree_number", "dissolution_decree_date"]),
     ]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, scope, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kelompok"].queryset = Kelompok.objects.order_by("name")
-        self.fields["village"].queryset = office_villages()
-        self.fields["district"].queryset = office_districts()
+        # Only the villages of the user's office scope (``access.office_scope``).
+        self.fields["village"].queryset = office_villages(scope=scope)
+        self.fields["district"].queryset = office_districts(scope=scope)
         self.fields["district"].widget.attrs.update(
             {
                 "hx-get": reverse("cooperatives:village_options"),

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import DetailView, FormView
 
-from koperasi_registry.access import PermissionRequiredMixin
+from koperasi_registry.access import PermissionRequiredMixin, office_scope
 from koperasi_registry.models import IMPORT_EXTENSIONS, ImportJob
 from koperasi_registry.uploads import FileCheck
 
@@ -147,7 +147,7 @@ class ImportTemplateView(ImportAccessMixin, View):
             response["Content-Disposition"] = f'attachment; filename="{name}-{stamp}.csv"'
             return response
         response = HttpResponse(
-            imports.template_xlsx(kind),
+            imports.template_xlsx(kind, scope=office_scope(request.user)),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
         response["Content-Disposition"] = f'attachment; filename="{name}-{stamp}.xlsx"'

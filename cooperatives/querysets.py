@@ -2,11 +2,13 @@
 
 import datetime
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Case, Count, FilteredRelation, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce, Greatest, NullIf
 from django.utils import timezone
+
+from koperasi_registry.access import office_scope
+from koperasi_registry.scopes import Scope
 
 from . import permissions
 from .periods import running_q
@@ -60,14 +62,12 @@ def compliance_expression(*, book_year: int, rules: StatusRules | None = None):
     )
 
 
-def in_office_q(path: str = "") -> Q:
+def in_office_q(path: str = "", *, scope: Scope) -> Q:
     """``Q`` for the cooperatives (reached through ``path``, e.g. ``"visit__cooperative"``)
-    of the office's kabupaten; empty (everything) if no office code is set."""
-    code = settings.OFFICE_REGENCY_CODE
-    if not code:
-        return Q()
+    inside an office ``scope`` (``access.office_scope(user)``): one kabupaten/kota, one
+    province, or everything (national)."""
     prefix = f"{path}__" if path else ""
-    return Q(**{f"{prefix}village__district__regency__code": code})
+    return scope.regency_q(f"{prefix}village__district__regency")
 
 
 def visible_cooperatives_q(user, *, path: str) -> Q:
@@ -79,7 +79,7 @@ def visible_cooperatives_q(user, *, path: str) -> Q:
     from .models import Cooperative
 
     if permissions.cooperative_scope(user) == permissions.OFFICE:
-        return in_office_q(path)
+        return in_office_q(path, scope=office_scope(user))
     return Q(**{f"{path}__in": Cooperative.objects.visible_to(user).values("pk")})
 
 
@@ -88,8 +88,7 @@ def visible_by_district_q(user) -> Q:
     (``district``; visit summaries, follow-ups): the office roles filter on the kecamatan,
     without a join through the cooperatives."""
     if permissions.cooperative_scope(user) == permissions.OFFICE:
-        code = settings.OFFICE_REGENCY_CODE
-        return Q(district__regency__code=code) if code else Q()
+        return office_scope(user).regency_q("district__regency")
     return visible_cooperatives_q(user, path="cooperative")
 
 
@@ -111,9 +110,9 @@ def running_on_q(day: datetime.date, *, today: datetime.date | None = None) -> Q
 
 
 class CooperativeQuerySet(models.QuerySet):
-    def in_office(self):
-        """The cooperatives of the office's kabupaten (all, if no office code is set)."""
-        return self.filter(in_office_q())
+    def in_office(self, *, scope: Scope):
+        """The cooperatives inside an office ``scope`` (``access.office_scope(user)``)."""
+        return self.filter(in_office_q(scope=scope))
 
     def visible_to(self, user):
         """What ``user`` may see, as ``permissions.cooperative_scope`` says: the office's
@@ -121,7 +120,7 @@ class CooperativeQuerySet(models.QuerySet):
         relation ``assignments`` alone), or nothing."""
         scope = permissions.cooperative_scope(user)
         if scope == permissions.OFFICE:
-            return self.in_office()
+            return self.in_office(scope=office_scope(user))
         if scope == permissions.ASSIGNED:
             # One Q, so that the user and the running period hold for the same assignment.
             assigned = Q(assignments__assistant__user=user) & running_q(timezone.localdate(), path="assignments")

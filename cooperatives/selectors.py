@@ -3,12 +3,13 @@
 import datetime
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from koperasi_registry.scopes import Scope
 
 from .choices import Lifecycle, Status
 from .models import Cooperative, District, Kelompok, RatAttachment, RatFiling, Village
@@ -236,15 +237,17 @@ def rat_compliance(*, book_year: int, user, district=None, rules: StatusRules | 
     return cooperatives.rat_compliance_counts(book_year=book_year, rules=rules)
 
 
-def office_districts():
-    """The kecamatan of the office's kabupaten, for filters and forms."""
-    return District.objects.in_regency(settings.OFFICE_REGENCY_CODE).order_by("name")
+def office_districts(*, scope: Scope):
+    """The kecamatan inside an office ``scope`` (``access.office_scope(user)``), for filters
+    and forms."""
+    return District.objects.filter(scope.code_q()).order_by("name")
 
 
-def office_villages():
-    """The office's villages, with their kecamatan, ordered for a grouped select."""
+def office_villages(*, scope: Scope):
+    """The villages inside an office ``scope``, with their kecamatan, ordered for a grouped
+    select."""
     return (
-        Village.objects.in_regency(settings.OFFICE_REGENCY_CODE)
+        Village.objects.filter(scope.code_q())
         .select_related("district")
         .order_by("district__name", "name")
     )
@@ -266,11 +269,11 @@ def village_flags(*, day: datetime.date, today: datetime.date) -> dict:
     return {"has_active": Exists(active), "has_merah_putih": Exists(merah_putih)}
 
 
-def flagged_villages(*, day: datetime.date, today: datetime.date):
+def flagged_villages(*, day: datetime.date, today: datetime.date, scope: Scope):
     """The office's villages with the ``village_flags``: the rows behind every
     village-coverage figure. The village list shows them (its ``coverage`` filter: a flag
     false), the dashboard counts them (``village_coverage_counts``)."""
-    return Village.objects.in_regency(settings.OFFICE_REGENCY_CODE).annotate(**village_flags(day=day, today=today))
+    return Village.objects.filter(scope.code_q()).annotate(**village_flags(day=day, today=today))
 
 
 VILLAGE_COVERAGE_KEYS = ("villages", "without_active", "without_merah_putih")
@@ -297,13 +300,13 @@ def _count_per_village(cooperatives):
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
-def village_list(*, day: datetime.date, today: datetime.date):
-    """The office's villages with their kecamatan, the cooperatives registered on ``day``
+def village_list(*, day: datetime.date, today: datetime.date, scope: Scope):
+    """The villages of an office ``scope`` with their kecamatan, the cooperatives registered on ``day``
     (``cooperative_count``, the rows the cooperative list shows for ``?village=``), how many
     of them were Aktif then (``active_count``) and the ``village_flags``."""
     cooperatives = Cooperative.objects.with_status_on(day, today=today).filter(village=OuterRef("pk"))
     return (
-        flagged_villages(day=day, today=today)
+        flagged_villages(day=day, today=today, scope=scope)
         .select_related("district")
         .annotate(
             cooperative_count=_count_per_village(cooperatives),

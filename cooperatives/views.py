@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import CreateView, DetailView, TemplateView, UpdateView
 
-from koperasi_registry.access import PermissionRequiredMixin, can
+from koperasi_registry.access import PermissionRequiredMixin, can, office_scope
 from koperasi_registry.concurrency import VersionedFormViewMixin
 from koperasi_registry.views import FilteredTableView
 
@@ -104,6 +104,9 @@ class CooperativeFormMixin(PermissionRequiredMixin, SuccessMessageMixin):
     form_class = CooperativeForm
     template_name = "cooperatives/cooperative_form.html"
 
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "scope": office_scope(self.request.user)}
+
     def form_valid(self, form):
         # One transaction with what follows the save (a move takes the cooperative's visit
         # summaries and follow-ups to its new kecamatan: ``assistants.signals``).
@@ -142,7 +145,7 @@ class VillageOptionsView(PermissionRequiredMixin, TemplateView):
     template_name = "cooperatives/_village_options.html"
 
     def get_context_data(self, **kwargs):
-        villages = selectors.office_villages()
+        villages = selectors.office_villages(scope=office_scope(self.request.user))
         district = self.request.GET.get("district", "")
         if district.isdigit():
             villages = villages.filter(district_id=int(district))
@@ -269,7 +272,7 @@ class RatComplianceView(PermissionRequiredMixin, TemplateView):
                 raise ValueError
         except ValueError:
             year = default_year
-        districts = list(selectors.office_districts())
+        districts = list(selectors.office_districts(scope=office_scope(self.request.user)))
         district = next((d for d in districts if str(d.pk) == self.request.GET.get("district")), None)
         counts = selectors.rat_compliance(book_year=year, user=self.request.user, district=district, rules=rules)
         base = f"{reverse('cooperatives:cooperative_list')}?rat_year={year}"

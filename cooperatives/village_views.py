@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy
 
-from koperasi_registry.access import PermissionRequiredMixin
+from koperasi_registry.access import PermissionRequiredMixin, office_scope
 from koperasi_registry.views import FilteredTableView
 
 from . import selectors
@@ -38,7 +38,7 @@ class VillageListView(PermissionRequiredMixin, FilteredTableView):
         return status_date(year=self.year, today=self.today)
 
     def get_queryset(self):
-        return selectors.village_list(day=self.day, today=self.today)
+        return selectors.village_list(day=self.day, today=self.today, scope=office_scope(self.request.user))
 
     def get_table_kwargs(self):
         return {**super().get_table_kwargs(), "year": self.year}

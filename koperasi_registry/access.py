@@ -66,6 +66,8 @@ from django.contrib.auth import mixins
 from django.core.exceptions import ImproperlyConfigured
 from django.urls import NoReverseMatch, get_resolver
 
+from .scopes import Scope, default_scope
+
 ADMIN = "Admin"
 KABID = "Kabid"
 STAF = "Staf"
@@ -76,17 +78,50 @@ ROLES = (ADMIN, KABID, STAF, PENDAMPING)
 # --- Roles -------------------------------------------------------------------------------
 
 
+def _load_roles_and_scope(user) -> None:
+    """Read the user's role groups and office scope in one query (a LEFT JOIN of both on
+    the user's row) and cache them on the user object for the request."""
+    from django.contrib.auth import get_user_model
+
+    rows = list(
+        get_user_model()._default_manager.filter(pk=user.pk)
+        .values_list("groups__name", "office_scope__pk", "office_scope__code", "office_scope__label")
+    )
+    names = {name for name, *_ in rows if name}
+    if user.is_superuser:
+        names.add(ADMIN)
+    user._role_cache = names & set(ROLES)
+    if not hasattr(user, "_office_scope_cache"):
+        scope_row = next((row[1:] for row in rows if row[1] is not None), None)
+        user._office_scope_cache = default_scope() if scope_row is None else Scope.of(scope_row[1], scope_row[2])
+
+
 def user_roles(user) -> set[str]:
     """The role groups of ``user``, cached on the user object for the request. A
     superuser counts as Admin."""
     if user is None or not user.is_authenticated:
         return set()
     if not hasattr(user, "_role_cache"):
-        names = set(user.groups.values_list("name", flat=True))
-        if user.is_superuser:
-            names.add(ADMIN)
-        user._role_cache = names & set(ROLES)
+        _load_roles_and_scope(user)
     return user._role_cache
+
+
+def office_scope(user) -> Scope:
+    """The office scope of ``user`` (``koperasi_registry.offices``): their ``OfficeScope``
+    row, or the installation's ``OFFICE_REGENCY_CODE``. Read with the roles in one query and
+    cached on the user object for the request. Anonymous users and role stand-ins get the
+    default."""
+    if user is None or not getattr(user, "is_authenticated", False) or getattr(user, "pk", None) is None:
+        return default_scope()
+    if not hasattr(user, "_office_scope_cache"):
+        if hasattr(user, "_role_cache"):  # roles known already (set by hand): the scope alone
+            from .offices import OfficeScope
+
+            row = OfficeScope.objects.filter(user_id=user.pk).values_list("code", "label").first()
+            user._office_scope_cache = default_scope() if row is None else Scope.of(*row)
+        else:
+            _load_roles_and_scope(user)
+    return user._office_scope_cache
 
 
 def has_role(user, *roles: str) -> bool:

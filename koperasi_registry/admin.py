@@ -7,12 +7,26 @@ from django.contrib.auth import admin as auth_admin
 from django.contrib.auth import get_user_model
 from simple_history.admin import SimpleHistoryAdmin
 
+from .offices import OfficeScope
+
 User = get_user_model()
 
 if admin.site.is_registered(User):
     admin.site.unregister(User)
 
 
+class OfficeScopeInline(admin.StackedInline):
+    """The user's office scope (``koperasi_registry.offices``): a province, a kabupaten/kota
+    or national; none means the installation's ``OFFICE_REGENCY_CODE``."""
+
+    model = OfficeScope
+    can_delete = True
+    max_num = 1
+    extra = 0
+    fields = ["code", "label"]
+
+
 @admin.register(User)
 class UserAdmin(SimpleHistoryAdmin, auth_admin.UserAdmin):
     history_list_display = ["is_active", "is_staff", "is_superuser"]
+    inlines = [OfficeScopeInline]

@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -57,9 +56,10 @@ def shell(request):
     """Values the base layout needs: the office, the user's roles, the menu."""
     user = getattr(request, "user", None)
     roles = access.user_roles(user)
+    scope = access.office_scope(user)  # read with the roles: no query of its own
     return {
-        "office_name": settings.OFFICE_NAME,
-        "office_regency_code": settings.OFFICE_REGENCY_CODE,
+        "office_name": scope.label,
+        "office_regency_code": scope.code,
         "user_roles": sorted(roles),
         "menu": build_menu(user, request.path),
     }

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import CreateView, DetailView, UpdateView
 
-from koperasi_registry.access import PermissionRequiredMixin, may_open
+from koperasi_registry.access import PermissionRequiredMixin, may_open, office_scope
 from koperasi_registry.concurrency import VersionedFormViewMixin
 from koperasi_registry.views import FilteredTableView
 
@@ -66,6 +66,9 @@ class CoachingTargetCreateView(OfficeFormMixin, CreateView):
     title = _("Tambah target pembinaan")
     list_url_name = "assistants:target_list"
 
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "scope": office_scope(self.request.user)}
+
 
 class CoachingTargetUpdateView(VersionedFormViewMixin, OfficeFormMixin, UpdateView):
     permission_required = "assistants.change_coachingtarget"
@@ -73,6 +76,9 @@ class CoachingTargetUpdateView(VersionedFormViewMixin, OfficeFormMixin, UpdateVi
     form_class = forms.CoachingTargetForm
     title = _("Ubah target pembinaan")
     list_url_name = "assistants:target_list"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "scope": office_scope(self.request.user)}
 
 
 # --- Programmes --------------------------------------------------------------------------

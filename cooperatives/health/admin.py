@@ -10,6 +10,7 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 
+from koperasi_registry.admin_scope import OfficeScopedAdminMixin
 from koperasi_registry.concurrency_admin import VersionedHistoryAdmin
 
 from .rules import to_decimal, validate_thresholds, validate_weights
@@ -96,8 +97,10 @@ class HealthAspectScoreInline(admin.TabularInline):
 
 
 @admin.register(HealthAssessment)
-class HealthAssessmentAdmin(VersionedHistoryAdmin):
+class HealthAssessmentAdmin(OfficeScopedAdminMixin, VersionedHistoryAdmin):
     """Results are computed by the service; here they can be read (or the record deleted), not edited."""
+
+    scope_regency_path = "cooperative__village__district__regency"
 
     list_display = ("cooperative", "year", "instrument", "total", "category", "assessed_on")
     list_filter = ("year", "category", "instrument")

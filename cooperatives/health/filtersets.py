@@ -3,9 +3,10 @@ the registry's cooperative list (see ``latest_health_category_filter``)."""
 
 import django_filters
 from django import forms
-from django.conf import settings
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from koperasi_registry.access import office_scope
 
 from ..choices import Jenis
 from ..models import District
@@ -18,7 +19,7 @@ def _category_choices():
 
 
 def _districts(request):
-    return District.objects.in_regency(settings.OFFICE_REGENCY_CODE).order_by("name")
+    return District.objects.filter(office_scope(getattr(request, "user", None)).code_q()).order_by("name")
 
 
 def _instruments(request):

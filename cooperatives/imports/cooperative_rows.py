@@ -7,6 +7,8 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from koperasi_registry.access import office_scope
+
 from ..models import Cooperative, Kelompok, Village
 from ..services import cooperative_refresh_rat_summary
 from ..signals import cooperatives_moved
@@ -40,7 +42,7 @@ class CooperativeImporter(Importer):
             for cooperative in visible.annotate(lower_name=Lower("name")).filter(lower_name__in=chunk):
                 self.by_name.setdefault((_norm(cooperative.name), cooperative.village_id), []).append(cooperative)
         self.remember((*self.by_nik.values(), *self.by_code.values(), *(c for cs in self.by_name.values() for c in cs)))
-        self.villages = VillageResolver.for_office()
+        self.villages = VillageResolver.for_office(scope=office_scope(self.user))
         self.village_codes = {village.id: village.code for village in self.villages.by_code.values()}
         self.kelompok = {_norm(k.name): k for k in Kelompok.objects.all()}
         self.seen_nik, self.seen_code, self.seen_target, self.seen_name = {}, {}, {}, {}

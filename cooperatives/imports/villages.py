@@ -14,8 +14,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from django.conf import settings
 from django.utils.translation import gettext as _
+
+from koperasi_registry.scopes import Scope
 
 from .cells import is_blank, normalize_district_code, normalize_village_code, parse_text
 from .sheets import DESA, KECAMATAN, KODE_DESA
@@ -80,11 +81,12 @@ class VillageResolver:
                 self.districts_by_key[district_key(district_name)].add(district_code)
 
     @classmethod
-    def for_office(cls) -> VillageResolver:
-        """The villages of ``settings.OFFICE_REGENCY_CODE`` (all of them when it is empty)."""
+    def for_office(cls, *, scope: Scope) -> VillageResolver:
+        """The villages of an office ``scope`` (``access.office_scope(user)`` of the user
+        importing): a row naming a village outside it matches nothing."""
         from ..models import Village
 
-        return cls(Village.objects.in_regency(settings.OFFICE_REGENCY_CODE))
+        return cls(Village.objects.filter(scope.code_q()))
 
     # --- the one public question ---------------------------------------------------------------
 

@@ -25,6 +25,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from koperasi_registry.exports import SafeCsvWriter, safe_sheet
 from koperasi_registry.models import ImportJob
+from koperasi_registry.scopes import Scope
 
 from ..choices import Bentuk, Jenis, VillageKind
 from ..models import Cooperative, Kelompok, RatFiling, Village
@@ -33,7 +34,7 @@ from .sheets import COLUMNS, DESA, KECAMATAN, KELOMPOK, KODE_DESA, KODE_DINAS, N
 
 DATA, CONTOH, WILAYAH, PILIHAN = "Data", "Contoh", "Wilayah", "Pilihan"
 LAST_ROW = 2000  # drop-down lists and formats reach this row of the Data sheet
-VILLAGE_CAP = 5000  # villages listed at most (an empty OFFICE_REGENCY_CODE means all of them)
+VILLAGE_CAP = 5000  # villages listed at most (a province or national scope has more)
 DATE_FORMAT = "DD/MM/YYYY"
 JENIS, BENTUK, SYARIAH, MERAH_PUTIH = "Jenis", "Bentuk", "Syariah", "Merah Putih"
 YES_NO = ("Ya", "Tidak")
@@ -56,12 +57,13 @@ class Office:
         return sorted({(row[1], row[0]) for row in self.villages})
 
 
-def office_for(kind: str) -> Office:
-    """Two queries for the cooperative template (villages, kelompok); none for RAT."""
+def office_for(kind: str, *, scope: Scope) -> Office:
+    """Two queries for the cooperative template (the villages of the office ``scope``,
+    kelompok); none for RAT."""
     if kind != ImportJob.Kind.COOPERATIVE:
         return Office()
     rows = list(
-        Village.objects.in_regency(settings.OFFICE_REGENCY_CODE)
+        Village.objects.filter(scope.code_q())
         .order_by("district__name", "name", "code")
         .values_list("district__code", "district__name", "code", "name", "kind")[: VILLAGE_CAP + 1]
     )
@@ -83,11 +85,11 @@ def template_csv(kind: str) -> str:
 # --- XLSX --------------------------------------------------------------------------------------
 
 
-def template_xlsx(kind: str) -> bytes:
-    """The workbook for ``kind`` (an ``ImportJob.Kind``); the office's lists do not depend
-    on who downloads them."""
+def template_xlsx(kind: str, *, scope: Scope) -> bytes:
+    """The workbook for ``kind`` (an ``ImportJob.Kind``), with the villages of the
+    downloader's office ``scope`` (``access.office_scope(user)``)."""
     columns = COLUMNS[kind]
-    office = office_for(kind)
+    office = office_for(kind, scope=scope)
     workbook = Workbook()
     data = safe_sheet(workbook.active)  # every sheet: office data never becomes a formula
     data.title = DATA

@@ -1,7 +1,7 @@
 """The year (and optional kecamatan) a dashboard page is read for, from its query string."""
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from urllib.parse import urlencode
 
@@ -15,6 +15,9 @@ from cooperatives.forms import FastSelect
 from cooperatives.selectors import office_districts
 from cooperatives.status import StatusRules, recent_years, status_date
 
+from ..access import office_scope
+from ..scopes import Scope, default_scope
+
 
 @dataclass(frozen=True)
 class Period:
@@ -25,6 +28,8 @@ class Period:
     year: int
     today: datetime.date
     district: District | None = None
+    # The office scope the figures cover (``access.office_scope(request.user)``).
+    scope: Scope = field(default_factory=default_scope)
 
     @cached_property
     def day(self) -> datetime.date:
@@ -83,17 +88,20 @@ class PeriodForm(forms.Form):
         widget=FastSelect(attrs={"class": "form-select form-select-sm"}),
     )
 
-    def __init__(self, data=None, *, today: datetime.date, **kwargs):
+    def __init__(self, data=None, *, today: datetime.date, scope: Scope, **kwargs):
         super().__init__(data, **kwargs)
         self.today = today
+        self.scope = scope
         self.fields["year"].choices = [(year, str(year)) for year in recent_years(today=today)]
-        self.fields["district"].queryset = office_districts()
+        self.fields["district"].queryset = office_districts(scope=scope)
 
     def period(self) -> Period:
         data = self.cleaned_data if self.is_valid() else {}
-        return Period(year=data.get("year") or self.today.year, today=self.today, district=data.get("district"))
+        return Period(
+            year=data.get("year") or self.today.year, today=self.today, district=data.get("district"), scope=self.scope
+        )
 
 
 def period_from_request(request, *, today: datetime.date | None = None) -> tuple[Period, PeriodForm]:
-    form = PeriodForm(request.GET or None, today=today or timezone.localdate())
+    form = PeriodForm(request.GET or None, today=today or timezone.localdate(), scope=office_scope(request.user))
     return form.period(), form

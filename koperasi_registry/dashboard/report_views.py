@@ -60,8 +60,8 @@ class StatisticsView(DashboardPageMixin, TemplateView):
 
     def header(self) -> dict:
         return {
-            "office_name": settings.OFFICE_NAME,
-            "regency": Regency.objects.filter(code=settings.OFFICE_REGENCY_CODE).first(),
+            "office_name": self.period.scope.label,
+            "regency": Regency.objects.filter(code=self.period.scope.code).first(),  # None: a wider scope
             "period": self.period,
             "printed_on": self.period.today,
             "window": settings.RAT_STATUS_WINDOW,

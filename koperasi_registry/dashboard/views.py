@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.views.generic import TemplateView
 
 from assistants import conf, today
@@ -41,14 +40,15 @@ class DashboardView(PermissionRequiredMixin, PeriodMixin, TemplateView):
     def get_context_data(self, **kwargs):
         user = self.request.user
         context = {
-            "regency": Regency.objects.filter(code=settings.OFFICE_REGENCY_CODE).first(),
+            "regency": Regency.objects.filter(code=self.period.scope.code).first(),  # None: a wider scope
+            "scope": self.period.scope,
             "office_view": can(user, "koperasi_registry.view_dashboard"),
         }
         # A Pendamping's home page: today's work (assistants.today) instead of region counts.
         if not context["office_view"] and can(user, "assistants.view_own_cooperatives"):
             context["today_work"] = today.today_work(user=user)
         else:
-            context["regions"] = selectors.region_summary()
+            context["regions"] = selectors.region_summary(scope=self.period.scope)
         if context["office_view"]:
             period = self.period
             scorecard = selectors.district_scorecard(user=user, period=period)

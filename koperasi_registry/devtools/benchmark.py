@@ -291,7 +291,8 @@ def run(*, role: str, urls: list[str], repeat: int, budget_s: float, debug: bool
         **data_summary(user),
         "user": user.get_username(),
         "role": ROLE_NAMES[role],
-        "office_regency_code": settings.OFFICE_REGENCY_CODE,
+        "office_regency_code": access.office_scope(user).code,  # the user's scope (default: OFFICE_REGENCY_CODE)
+        "office_scope": access.office_scope(user).label,
         "debug": settings.DEBUG and debug,
         "repeat": repeat,
     }

@@ -83,7 +83,11 @@ class ContextualPasswordValidator:
     """Refuses the office's, the app's and the region's names and the username."""
 
     def validate(self, password, user=None):
+        from koperasi_registry.access import office_scope
+
+        scope = office_scope(user)  # the user's own office (the installation's without a row)
         words = set(_context_words(settings.OFFICE_NAME, settings.OFFICE_REGENCY_CODE))
+        words |= _context_words(scope.label, scope.code)
         username = _letters(getattr(user, "username", "") or "")
         if len(username) >= MIN_WORD:
             words.add(username)

@@ -11,6 +11,7 @@ from assistants.forms import FinancingProposalForm, VisitForm, office_users
 from assistants.models import BusinessAssistant
 from cooperatives.models import Cooperative, Village
 from cooperatives.region_loader import load_regions
+from koperasi_registry.access import office_scope
 from tests.assistants.factories import (
     AssignmentFactory,
     BusinessAssistantFactory,
@@ -62,7 +63,7 @@ def test_another_kabupatens_assistant_is_in_no_choice_list(client_as, staf, offi
         assert office.me in choices and stranger not in choices
     owners = client.get(reverse("assistants:followup_list")).context["filter"].form.fields["owner"].queryset
     assert office.me.user in owners and staf in owners and stranger.user not in owners
-    assert stranger.user not in office_users()
+    assert stranger.user not in office_users(scope=office_scope(staf))
     assert list(client.get(reverse("assistants:assistant_list"), {"q": "Solok"}).context["table"].data) == []
     assert stranger not in VisitForm(user=staf).fields["assistant"].queryset
     assert stranger not in FinancingProposalForm(user=staf).fields["assistant"].queryset

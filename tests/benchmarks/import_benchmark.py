@@ -122,7 +122,9 @@ class CooperativeSheet:
         from cooperatives.models import Village
 
         self.header = [c.header for c in COOPERATIVE_COLUMNS]
-        resolver = VillageResolver.for_office()
+        from koperasi_registry.scopes import default_scope
+
+        resolver = VillageResolver.for_office(scope=default_scope())
         rows = Village.objects.in_regency(settings.OFFICE_REGENCY_CODE).order_by("code")
         self.by_code = list(rows.values_list("code", flat=True))
         # Placed by name: the villages whose name and kecamatan name find them.

@@ -20,6 +20,7 @@ from cooperatives.choices import Jenis, Status
 from cooperatives.imports.importers import CooperativeImporter, PlanChanged
 from cooperatives.models import Cooperative, RatFiling, Village
 from cooperatives.services import rat_filing_create
+from koperasi_registry.scopes import default_scope
 from koperasi_registry.models import ImportJob
 from tests.cooperatives.test_registry_forms import rat_data
 from tests.factories import CooperativeFactory, KelompokFactory
@@ -333,7 +334,7 @@ def test_an_office_sheet_of_last_rat_years_gives_its_reported_figures(
     rows = [[f"Koperasi {n:03d}", "Jasa", village.code, "01/01/2000", year] for n, year in enumerate(years)]
     plan, result = check(workbook_bytes(header, rows), staf, save=True)
     assert not plan.errors and result.created == registered
-    counts = Cooperative.objects.in_office().with_status(today=TODAY).values_list("status", flat=True)
+    counts = Cooperative.objects.in_office(scope=default_scope()).with_status(today=TODAY).values_list("status", flat=True)
     assert [list(counts).count(s) for s in (Status.AKTIF, Status.KURANG_AKTIF, Status.TIDAK_AKTIF)] == [
         aktif, kurang_aktif, tidak_aktif,
     ]
@@ -348,7 +349,7 @@ def test_the_templates_examples_copied_into_the_data_sheet_pass_the_dry_run(staf
 
     KelompokFactory(name="KSU")
     KelompokFactory(name="Merah Putih")
-    workbook = load_workbook(io.BytesIO(template_xlsx(kind)))
+    workbook = load_workbook(io.BytesIO(template_xlsx(kind, scope=default_scope())))
     rows = [list(row) for row in workbook["Contoh"].iter_rows(values_only=True)]
     header_at = next(i for i, row in enumerate(rows) if row and row[0] == "NIK")  # the examples' header
     header = [cell for cell in rows[header_at] if cell]

@@ -7,6 +7,7 @@ from django.core.management import call_command
 from cooperatives.imports.sheets import DESA, KECAMATAN, KODE_DESA
 from cooperatives.imports.villages import Resolution, VillageResolver
 from cooperatives.models import Village
+from koperasi_registry.scopes import default_scope
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +31,7 @@ def test_loads_the_villages_in_one_query(sintang, django_assert_num_queries):
 
 def test_for_office_uses_the_office_regency(sintang, settings):
     settings.OFFICE_REGENCY_CODE = "61.05"
-    assert VillageResolver.for_office().resolve(code="61.05.01.1003", name=None, district=None).village_id
+    assert VillageResolver.for_office(scope=default_scope()).resolve(code="61.05.01.1003", name=None, district=None).village_id
 
 
 @pytest.mark.parametrize("code", ["61.05.01.1003", "6105011003", " 61.05.01.1003 ", 6105011003])

@@ -11,6 +11,7 @@ from cooperatives.imports import workbook
 from cooperatives.imports.cells import parse_date
 from cooperatives.imports.sheets import COLUMNS, DESA, KECAMATAN, KELOMPOK, KODE_DESA, read_sheet
 from cooperatives.models import Kelompok, Village
+from koperasi_registry.scopes import default_scope
 from koperasi_registry.models import ImportJob
 
 COOPERATIVE, RAT = ImportJob.Kind.COOPERATIVE, ImportJob.Kind.RAT
@@ -23,7 +24,7 @@ def office(settings):
 
 
 def open_template(kind):
-    return load_workbook(io.BytesIO(workbook.template_xlsx(kind)))
+    return load_workbook(io.BytesIO(workbook.template_xlsx(kind, scope=default_scope())))
 
 
 def headers(kind):
@@ -90,15 +91,15 @@ def test_wilayah_is_one_query_and_capped_when_everything_is_loaded(sintang, sett
                                                                    django_assert_num_queries):
     settings.OFFICE_REGENCY_CODE = ""
     with django_assert_num_queries(0):
-        assert workbook.office_for(RAT).villages == []
+        assert workbook.office_for(RAT, scope=default_scope()).villages == []
     with django_assert_num_queries(2):  # villages, kelompok
-        office = workbook.office_for(COOPERATIVE)
+        office = workbook.office_for(COOPERATIVE, scope=default_scope())
     assert len(office.villages) == 406 and not office.truncated
     monkeypatch.setattr(workbook, "VILLAGE_CAP", 100)
-    office = workbook.office_for(COOPERATIVE)
+    office = workbook.office_for(COOPERATIVE, scope=default_scope())
     assert len(office.villages) == 100 and office.truncated
     settings.OFFICE_REGENCY_CODE = "61.05"  # a regency larger than the cap is cut short too
-    assert workbook.office_for(COOPERATIVE).truncated
+    assert workbook.office_for(COOPERATIVE, scope=default_scope()).truncated
     wilayah = open_template(COOPERATIVE)["Wilayah"]
     assert wilayah.max_row == 101
     assert "Hanya 100 desa/kelurahan pertama" in wilayah["J1"].value
@@ -220,5 +221,5 @@ def test_csv_template_is_the_header_only(db, kind):
 
 
 def test_the_xlsx_header_is_read_back_by_the_importer(sintang):
-    sheet = read_sheet(io.BytesIO(workbook.template_xlsx(COOPERATIVE)), "templat.xlsx", COOPERATIVE, header_only=True)
+    sheet = read_sheet(io.BytesIO(workbook.template_xlsx(COOPERATIVE, scope=default_scope())), "templat.xlsx", COOPERATIVE, header_only=True)
     assert [column.header for column in sheet.present] == headers(COOPERATIVE)

@@ -9,7 +9,6 @@ Every function is one query whatever the number of rows; the GeoJSON features ar
 lined up in Python from ``values_list`` rows (no model instances).
 """
 
-from django.conf import settings
 from django.db.models import Avg, Count, Exists, OuterRef, Q, Subquery
 from django.urls import reverse
 
@@ -69,8 +68,8 @@ def located_cooperatives(*, user, period: Period):
 
 
 def office_villages(period: Period):
-    """The villages the dashboard counts: the office's, or the chosen kecamatan's."""
-    villages = Village.objects.in_regency(settings.OFFICE_REGENCY_CODE)
+    """The villages the dashboard counts: the office scope's, or the chosen kecamatan's."""
+    villages = Village.objects.filter(period.scope.code_q())
     if period.district is not None:
         villages = villages.filter(district=period.district)
     return villages

@@ -15,7 +15,6 @@ panel and the scorecard can never disagree.
 
 import datetime
 
-from django.conf import settings
 from django.db.models import BooleanField, Count, ExpressionWrapper, Q, Sum
 
 from assistants.models import AssistantVisitSummary, BusinessAssistant, CoachingTarget, FollowUp
@@ -26,6 +25,8 @@ from cooperatives.querysets import registered_on_q, running_on_q, visible_by_dis
 from cooperatives.selectors import VILLAGE_COVERAGE_KEYS, flagged_villages, village_coverage_counts
 from cooperatives.status import DUE_COMPLIANCE, Compliance
 
+from ...access import office_scope
+from ...scopes import Scope
 from ..period import Period
 
 def _status_counts() -> dict:
@@ -45,10 +46,9 @@ def _with_national_reading(row: dict) -> dict:
     return row
 
 
-def region_summary(*, regency_code: str | None = None) -> dict:
-    """Kecamatan and villages (by kind) of the office's kabupaten, in two queries."""
-    code = settings.OFFICE_REGENCY_CODE if regency_code is None else regency_code
-    districts = District.objects.in_regency(code)
+def region_summary(*, scope: Scope) -> dict:
+    """Kecamatan and villages (by kind) of an office ``scope``, in two queries."""
+    districts = District.objects.filter(scope.code_q())
     villages = Village.objects.filter(district__in=districts).aggregate(
         total=Count("id"),
         desa=Count("id", filter=Q(kind=Village.Kind.DESA)),
@@ -157,7 +157,7 @@ def village_coverage(*, period: Period | None = None, district=None, today=None)
     """Villages of the office (or the kecamatan) without an active cooperative, and without
     a Merah Putih one: the village list's rows (``flagged_villages``) counted."""
     period = _period(period, today, district)
-    villages = flagged_villages(day=period.day, today=period.today)
+    villages = flagged_villages(day=period.day, today=period.today, scope=period.scope)
     if period.district is not None:
         villages = villages.filter(district=period.district)
     counts = village_coverage_counts(villages, by="district").values()
@@ -180,7 +180,7 @@ def district_scorecard(*, user, period: Period | None = None, today=None) -> dic
     """One row per kecamatan of the office and their total: every figure of the home page.
     Seven queries whatever the number of cooperatives, villages or visits."""
     period = _period(period, today, None)
-    districts = list(District.objects.in_regency(settings.OFFICE_REGENCY_CODE).order_by("name"))
+    districts = list(District.objects.filter(office_scope(user).code_q()).order_by("name"))
     villages = dict(
         Village.objects.filter(district__in=[d.pk for d in districts])
         .order_by()

@@ -20,6 +20,8 @@ from django.db.models.functions import Coalesce
 from cooperatives.choices import Status
 from cooperatives.selectors import office_districts
 
+from ...access import office_scope
+
 # The statuses the table counts, by column; dissolution statuses are not counted.
 AKTIF_NASIONAL = (Status.AKTIF, Status.KURANG_AKTIF)
 COLUMN_STATUSES = {
@@ -82,7 +84,7 @@ def ministry_statistics(*, user, period) -> dict:
     Three queries: kecamatan names, the grouped rows, the total."""
     aggregates = statistics_aggregates()
     cooperatives = statistics_rows(user=user, period=period)
-    districts = [period.district] if period.district is not None else list(office_districts())
+    districts = [period.district] if period.district is not None else list(office_districts(scope=office_scope(user)))
     grouped = {
         row.pop("village__district"): row
         for row in cooperatives.values("village__district").annotate(**aggregates).order_by()

@@ -35,6 +35,7 @@ from assistants.models import (
     VisitTopic,
 )
 from assistants.services import visit_summary_refresh
+from koperasi_registry.scopes import default_scope
 from cooperatives.choices import Lifecycle
 from cooperatives.models import Cooperative
 from koperasi_registry import access
@@ -107,7 +108,7 @@ def seed(stdout):
     )
 
     cooperatives = list(
-        Cooperative.objects.in_office().exclude(lifecycle=Lifecycle.DIBUBARKAN).order_by("office_code", "id")
+        Cooperative.objects.in_office(scope=default_scope()).exclude(lifecycle=Lifecycle.DIBUBARKAN).order_by("office_code", "id")
     )
     if not cooperatives:
         stdout.write("  belum ada koperasi: penugasan dan kunjungan dilewati")

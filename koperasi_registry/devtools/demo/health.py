@@ -19,6 +19,7 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from koperasi_registry.scopes import default_scope
 from cooperatives.choices import Jenis, Lifecycle
 from cooperatives.health.models import HealthAssessment, HealthInstrument
 from cooperatives.health.services import assessment_create
@@ -57,7 +58,7 @@ def _checklists(rng, level, aspects):
 
 def seed(stdout=None) -> int:
     cooperatives = list(
-        Cooperative.objects.in_office()
+        Cooperative.objects.in_office(scope=default_scope())
         .filter(is_merah_putih=False, lifecycle=Lifecycle.BERJALAN)
         .order_by("office_code", "pk")
     )

@@ -1,0 +1,65 @@
+"""The office scope as a plain value (``Scope``): no model here, so that the access policy
+can import it at any time. The model and its label rule: ``koperasi_registry.offices``."""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Q
+
+NATIONAL = "national"
+PROVINCE = "province"
+REGENCY = "regency"
+LEVEL_BY_LENGTH = {0: NATIONAL, 2: PROVINCE, 5: REGENCY}
+
+
+def scope_level(code: str) -> str:
+    """``""`` national, ``61`` province, ``61.05`` kabupaten/kota (anything else raises)."""
+    try:
+        return LEVEL_BY_LENGTH[len(code)]
+    except KeyError:
+        raise ValueError(f"{code!r} is not a province or kabupaten/kota code") from None
+
+
+@dataclass(frozen=True)
+class Scope:
+    """A user's office scope: ``code`` (``""``, ``"61"`` or ``"61.05"``), ``level``
+    (``NATIONAL``, ``PROVINCE``, ``REGENCY``) and the office's ``label``."""
+
+    code: str
+    level: str
+    label: str
+
+    @classmethod
+    def of(cls, code: str, label: str = "") -> "Scope":
+        return cls(code=code, level=scope_level(code), label=label or settings.OFFICE_NAME)
+
+    @property
+    def is_national(self) -> bool:
+        return self.level == NATIONAL
+
+    def regency_q(self, path: str) -> Q:
+        """``Q`` for rows whose kabupaten/kota (a ``Regency``, reached through ``path``,
+        e.g. ``"village__district__regency"``) lies inside the scope."""
+        if self.level == NATIONAL:
+            return Q()
+        if self.level == PROVINCE:
+            return Q(**{f"{path}__province_code": self.code})
+        return Q(**{f"{path}__code": self.code})
+
+    def code_q(self, field: str = "code") -> Q:
+        """``Q`` for regions (kabupaten, kecamatan, villages) whose Kemendagri code in
+        ``field`` lies inside the scope (a prefix match: ``61.05.`` or ``61.``)."""
+        if self.level == NATIONAL:
+            return Q()
+        return Q(**{f"{field}__startswith": f"{self.code}."})
+
+    @property
+    def child_level(self) -> str:
+        """What the dashboard groups by: provinces for a national office, kabupaten/kota
+        for a province, kecamatan for a kabupaten."""
+        return {NATIONAL: PROVINCE, PROVINCE: REGENCY, REGENCY: "district"}[self.level]
+
+
+def default_scope() -> Scope:
+    """The scope of a user without an ``OfficeScope`` row: the installation's office."""
+    return Scope.of(settings.OFFICE_REGENCY_CODE, settings.OFFICE_NAME)
