@@ -3,7 +3,7 @@ date ranges."""
 
 import django_filters
 from django import forms
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -18,7 +18,9 @@ from koperasi_registry.access import office_scope
 from . import selectors
 from .choices import AidKind, Funding, FollowUpStatus, ProgrammeKind, ProposalKind, ProposalStatus, VisitKind
 from .forms import office_users
-from .models import BusinessAssistant, CoachingTarget, CoachingVisit, FinancingProposal, FollowUp, Programme, VisitTopic
+from .models import (
+    BusinessAssistant, CoachingTarget, CoachingVisit, FinancingProposal, FollowUp, Programme, ProgrammeParticipation, VisitTopic,
+)
 from .presence import Presence
 
 YES_NO = [("true", _("Ya")), ("false", _("Tidak"))]
@@ -90,8 +92,8 @@ class VisitFilterSet(SearchMixin, django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(choices=VisitKind.choices, label=_("Jenis kunjungan"))
     assistant = django_filters.ModelChoiceFilter(queryset=_assistants, widget=FastSelect, label=_("Pendamping"))
     topic = django_filters.ModelChoiceFilter(
-        field_name="topics", queryset=VisitTopic.objects.all(), label=_("Topik"), distinct=True
-    )
+        queryset=VisitTopic.objects.all(), label=_("Topik"), method="filter_topic"
+    )  # an EXISTS over the topics, not a join and DISTINCT over every visit column
     programme = django_filters.ModelChoiceFilter(queryset=_programmes, label=_("Program"))
     visit_date = date_range("visit_date", _("Tanggal kunjungan"))
     presence = django_filters.ChoiceFilter(choices=Presence.choices, label=_("Kehadiran"))
@@ -104,6 +106,10 @@ class VisitFilterSet(SearchMixin, django_filters.FilterSet):
         # "Kehadiran" and the list's distance column read the flag as SQL (``with_presence``).
         queryset = (CoachingVisit.objects.all() if queryset is None else queryset).with_presence()
         super().__init__(data, queryset, **kwargs)
+
+    def filter_topic(self, queryset, name, value):
+        through = CoachingVisit.topics.through
+        return queryset.filter(Exists(through.objects.filter(coachingvisit=OuterRef("pk"), visittopic=value)))
 
 
 class FollowUpFilterSet(SearchMixin, django_filters.FilterSet):
@@ -175,12 +181,15 @@ class ProgrammeFilterSet(SearchMixin, django_filters.FilterSet):
     funding = django_filters.ChoiceFilter(choices=Funding.choices, label=_("Sumber dana"))
     year = django_filters.NumberFilter(label=_("Tahun anggaran"))
     cooperative = django_filters.ModelChoiceFilter(
-        field_name="participations__cooperative", queryset=_cooperatives, widget=FastSelect, label=_("Koperasi peserta"), distinct=True
-    )
+        queryset=_cooperatives, widget=FastSelect, label=_("Koperasi peserta"), method="filter_participant"
+    )  # an EXISTS over the participations, not a join and DISTINCT
 
     class Meta:
         model = Programme
         fields = ["q", "kind", "aid_kind", "funding", "year", "cooperative"]
+
+    def filter_participant(self, queryset, name, value):
+        return queryset.filter(Exists(ProgrammeParticipation.objects.filter(programme=OuterRef("pk"), cooperative=value)))
 
 
 class FinancingProposalFilterSet(SearchMixin, django_filters.FilterSet):

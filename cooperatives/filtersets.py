@@ -87,7 +87,8 @@ class CooperativeFilterSet(django_filters.FilterSet):
         empty_label=_("Hari ini"),
     )  # read by the view: the status (and who was registered) at the end of a past year
     status = django_filters.MultipleChoiceFilter(
-        choices=Status.choices, label=_("Status"), widget=forms.SelectMultiple(attrs={"size": 3})
+        choices=Status.choices, label=_("Status"), widget=forms.SelectMultiple(attrs={"size": 3}),
+        distinct=False,  # the status is an annotation, no join multiplies rows: no SELECT DISTINCT
     )
     jenis = django_filters.ChoiceFilter(choices=Jenis.choices, label=_("Jenis"), empty_label=_("Semua"))
     bentuk = django_filters.ChoiceFilter(choices=Bentuk.choices, label=_("Bentuk"), empty_label=_("Semua"))

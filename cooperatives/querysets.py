@@ -3,7 +3,7 @@
 import datetime
 
 from django.db import models
-from django.db.models import Case, Count, FilteredRelation, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, Count, F, FilteredRelation, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce, Greatest, NullIf
 from django.utils import timezone
 
@@ -139,6 +139,28 @@ class CooperativeQuerySet(models.QuerySet):
         return self.filter(running_on_q(day, today=today))
 
     def with_status_on(self, day: datetime.date, *, today: datetime.date | None = None, registered_only: bool = True):
+        """``with_status_on_live``, but a past 31 December of a year the ``CooperativeYear``
+        rows cover reads them (one join on a unique index) instead of a subquery per
+        cooperative; ``tests/cooperatives/test_cooperative_years.py`` proves both agree."""
+        from .models.years import stored_year
+
+        today = today or timezone.localdate()
+        year = stored_year(day) if registered_only and day < today else None
+        if year is None:
+            return self.with_status_on_live(day, today=today, registered_only=registered_only)
+        return self.with_stored_status(year=year)
+
+    def with_stored_status(self, *, year: int):
+        """The cooperatives registered on 31 December of ``year`` with ``status`` and
+        ``rat_year_on`` then, from their ``CooperativeYear`` row (``stored_years`` only)."""
+        rows = self.annotate(year_row=FilteredRelation("years", condition=Q(years__year=year)))
+        return rows.filter(year_row__year=year).annotate(
+            rat_year_on=F("year_row__rat_year"), status=F("year_row__status")
+        )
+
+    def with_status_on_live(
+        self, day: datetime.date, *, today: datetime.date | None = None, registered_only: bool = True
+    ):
         """The status on ``day``: today's over the maintained ``last_rat_year``; a past
         day's over ``rat_year_on``, the latest book year filed up to that day's reference
         year (late reports count: the RAT was held) or the office's ``recorded_rat_year``

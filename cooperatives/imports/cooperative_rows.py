@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from koperasi_registry.access import office_scope
 
 from ..models import Cooperative, Kelompok, Village
-from ..services import cooperative_refresh_rat_summary
+from ..services import YEAR_INPUTS, cooperative_refresh_rat_summary, cooperative_years_refresh
 from ..signals import cooperatives_moved
 from .base import GENERATED_CODE_DIGITS, Importer, _chunks
 from .cells import JenisCell
@@ -184,4 +184,9 @@ class CooperativeImporter(Importer):
         if "recorded_rat_year" in plan.update_fields:
             recorded += [c.pk for c in plan.update]
         for chunk in _chunks(recorded):
-            cooperative_refresh_rat_summary(cooperative_ids=chunk)
+            cooperative_refresh_rat_summary(cooperative_ids=chunk)  # their year-end statuses too
+        changed = [c.pk for c in plan.create]
+        if YEAR_INPUTS.intersection(plan.update_fields):
+            changed += [c.pk for c in plan.update]
+        for chunk in _chunks(sorted(set(changed) - set(recorded))):
+            cooperative_years_refresh(cooperative_ids=chunk)

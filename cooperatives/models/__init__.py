@@ -5,5 +5,6 @@ from cooperatives.health.models import HealthAspect, HealthAspectScore, HealthAs
 from .cooperatives import Cooperative, Kelompok
 from .rat import RatAttachment, RatFiling
 from .regions import District, Regency, Village
+from .years import CooperativeYear
 
-__all__ = ["Cooperative", "District", "Kelompok", "RatAttachment", "RatFiling", "Regency", "Village"]
+__all__ = ["Cooperative", "CooperativeYear", "District", "Kelompok", "RatAttachment", "RatFiling", "Regency", "Village"]

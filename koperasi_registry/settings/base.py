@@ -219,6 +219,10 @@ LOGGING = {
 RAT_DEADLINE_PRIMER = env_str("RAT_DEADLINE_PRIMER", "04-30")
 RAT_DEADLINE_SEKUNDER = env_str("RAT_DEADLINE_SEKUNDER", "06-30")
 RAT_STATUS_WINDOW = env_int("RAT_STATUS_WINDOW", 3)
+# Years with a stored status per cooperative (cooperatives.models.years), this one included;
+# older years are read by the rule live. Rebuild (rebuild_cooperative_years) after changing
+# these RAT settings.
+COOPERATIVE_YEARS_BACK = env_int("COOPERATIVE_YEARS_BACK", 10)
 
 # Coaching (assistants/conf.py documents each): load warning above this many current
 # assignments; "coached" = at least N visits of the coaching kinds in a year; a cooperative

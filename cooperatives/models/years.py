@@ -1,0 +1,73 @@
+"""A cooperative's status at the end of each year, kept like ``last_rat_year``.
+
+The status on a past day (``CooperativeQuerySet.with_status_on_live``) needs, for every
+cooperative, the latest RAT book year filed up to that day's reference year: a correlated
+subquery over the filings per cooperative, 1 s a year at 200,000 cooperatives. Past years
+are always read on 31 December (``status.status_date``), so each (cooperative, year) has
+one answer, fixed by the cooperative's own rows. This table stores it: one row per
+cooperative registered at the end of the year, for the years ``stored_years()`` covers
+(the last ``COOPERATIVE_YEARS_BACK`` years, this one included, whose row is the status
+its 31 December will have on the data known now).
+
+The rows are never edited by hand: ``services.cooperative_years_refresh`` rewrites a
+cooperative's rows whenever ``last_rat_year`` is refreshed (a filing saved or deleted,
+the import's bulk paths) and whenever the cooperative itself is saved or moved
+(``receivers``); ``manage.py rebuild_cooperative_years`` rewrites them all after bulk loads
+or a change of the status rules' settings.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cooperatives.choices import Status
+from cooperatives.status import Compliance
+
+from .cooperatives import Cooperative
+from .regions import District
+
+
+def stored_years(*, today: datetime.date | None = None) -> range:
+    """The years that have rows: the last ``COOPERATIVE_YEARS_BACK`` (this one included)."""
+    this_year = (today or timezone.localdate()).year
+    return range(this_year - settings.COOPERATIVE_YEARS_BACK + 1, this_year + 1)
+
+
+def stored_year(day: datetime.date, *, today: datetime.date | None = None) -> int | None:
+    """The year whose rows give the status on ``day``: ``day`` is a 31 December of a stored
+    year; else None (read the rule live)."""
+    if (day.month, day.day) == (12, 31) and day.year in stored_years(today=today):
+        return day.year
+    return None
+
+
+class CooperativeYear(models.Model):
+    """The status of one cooperative on 31 December of ``year`` and the RAT compliance for
+    the book year before (``year - 1``, the primer reference year on that day)."""
+
+    cooperative = models.ForeignKey(
+        Cooperative, on_delete=models.CASCADE, related_name="years", verbose_name=_("koperasi")
+    )
+    district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="+", verbose_name=_("kecamatan"))
+    year = models.PositiveSmallIntegerField(_("tahun"))
+    status = models.CharField(_("status per akhir tahun"), max_length=20, choices=Status.choices)
+    rat_year = models.PositiveSmallIntegerField(_("RAT terakhir per akhir tahun (tahun buku)"), null=True)
+    rat_compliance = models.CharField(
+        _("kepatuhan RAT tahun buku sebelumnya"), max_length=10, choices=Compliance.choices
+    )
+
+    class Meta:
+        verbose_name = _("status koperasi per tahun")
+        verbose_name_plural = _("status koperasi per tahun")
+        constraints = [
+            models.UniqueConstraint(fields=["cooperative", "year"], name="cooperative_year_once"),
+        ]
+        indexes = [
+            models.Index(fields=["year", "status", "district"], name="cooperative_year_status_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.cooperative_id}/{self.year}: {self.status}"
