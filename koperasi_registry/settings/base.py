@@ -47,6 +47,9 @@ MIDDLEWARE = [
     # reads or writes the body. BREACH: Django (>= 4.2) pads each gzip header with up to 100
     # random bytes (django.utils.text.compress_string) and masks the CSRF token per response.
     "django.middleware.gzip.GZipMiddleware",
+    # Reads of GET requests on the read replica, if there is one (koperasi_registry.db_router);
+    # before sessions, so that a session save counts as the request's write.
+    "koperasi_registry.db_router.ReplicaReadsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "koperasi_registry.middleware.IgnoreBrowserLanguageMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -102,6 +105,20 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # old version before either writes. Writers now wait their turn (up to the busy timeout)
     # instead of failing with "database is locked" when a read transaction turns into a write.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("transaction_mode", "IMMEDIATE")
+# An optional PostgreSQL streaming replica (README, "Deployment"): GET requests read from it,
+# writes and everything a request reads after writing go to the primary, and so does the
+# same browser for DATABASE_REPLICA_PIN_SECONDS after a write (koperasi_registry.db_router).
+DATABASE_ROUTERS = ["koperasi_registry.db_router.PrimaryReplicaRouter"]
+DATABASE_REPLICA_ALIAS = None
+DATABASE_REPLICA_PIN_SECONDS = env_int("DATABASE_REPLICA_PIN_SECONDS", 15)
+if env_str("DATABASE_REPLICA_URL", ""):
+    DATABASE_REPLICA_ALIAS = "replica"
+    DATABASES[DATABASE_REPLICA_ALIAS] = dj_database_url.parse(
+        env_str("DATABASE_REPLICA_URL"), conn_max_age=env_int("DB_CONN_MAX_AGE", 0)
+    )
+    if DATABASES[DATABASE_REPLICA_ALIAS]["ENGINE"] == "django.db.backends.postgresql":
+        _options = DATABASES[DATABASE_REPLICA_ALIAS].setdefault("OPTIONS", {})
+        _options["options"] = f"{_options.get('options', '')} -c jit=off".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [

@@ -27,6 +27,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     _stem = Path(DATABASES["default"]["NAME"]).stem  # noqa: F405
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{_stem}.sqlite3")}  # noqa: F405
 
+# The read replica is a test mirror: a second connection to the test database. Reads go to it
+# only in tests that set DATABASE_REPLICA_ALIAS = "replica" and allow both databases
+# (tests/koperasi_registry/test_db_router.py); a mirror sees only committed rows, so they use
+# django_db(transaction=True). Everywhere else, as in a single-server install, all is default.
+DATABASES["replica"] = {  # noqa: F405
+    **{key: value for key, value in DATABASES["default"].items() if key != "TEST"},  # noqa: F405
+    "TEST": {"MIRROR": "default"},
+}
+DATABASE_REPLICA_ALIAS = None
+
 # Background tasks run at once, inside the request (django-tasks' ImmediateBackend); the
 # worker tests start ``db_worker`` with TASKS_BACKEND=django_tasks_db.DatabaseBackend.
 # ENQUEUE_ON_COMMIT (koperasi_registry.background): most tests run inside a transaction that
