@@ -127,12 +127,18 @@
     });
   }
 
+  /* One sender per entry across tabs and the service worker: navigator.locks where the
+   * browser has it (released by itself when a tab dies), else the timed claim above. */
   function withLock(id, work) {
-    // navigator.locks where available (released when a tab dies); the claim inside always.
     var locks = global.navigator && global.navigator.locks;
-    if (!locks) return work();
+    if (!locks) {
+      return claim(id, false).then(function (entry) {
+        return entry ? work(entry) : { state: "busy" };
+      });
+    }
     return locks.request("kr-outbox-" + id, { ifAvailable: true }, function (lock) {
-      return lock ? work() : { state: "busy" };
+      if (!lock) return { state: "busy" };
+      return get(id).then(function (entry) { return entry ? work(entry) : { state: "busy" }; });
     });
   }
 
@@ -148,9 +154,8 @@
    * (kept), or "busy" (another tab or the service worker is sending it). */
   function send(id, options) {
     options = options || {};
-    return withLock(id, function () {
-      return claim(id, false).then(function (entry) {
-        if (!entry) return { state: "busy" };
+    return withLock(id, function (entry) {
+      return Promise.resolve(entry).then(function (entry) {
         if (options.user != null && String(entry.user) !== String(options.user)) {
           return claim(id, true).then(function () { return { state: "other-user" }; });
         }

@@ -70,6 +70,19 @@
     return data;
   }
 
+  /* Open the folded parts of the form (<details>) that hold something filled in. */
+  function unfold() {
+    Array.prototype.forEach.call(form.querySelectorAll("details"), function (section) {
+      var filled = Array.prototype.some.call(section.querySelectorAll("input, textarea"), function (el) {
+        if (el.type === "hidden" || el.type === "submit" || el.type === "button") return false;
+        if (el.type === "checkbox" || el.type === "radio") return el.checked;
+        if (el.type === "file") return el.files && el.files.length > 0;
+        return el.value !== "";
+      });
+      if (filled) section.open = true;
+    });
+  }
+
   function apply(data) {
     fields().forEach(function (el) {
       if (!(el.name in data)) return;
@@ -82,6 +95,7 @@
         el.value = value;
       }
     });
+    unfold();
   }
 
   /* The form's values as the name/value pairs a browser would post. */
@@ -386,6 +400,7 @@
         input.files = transfer.files;
       } catch (e) { /* the user picks them again */ }
     });
+    unfold();
   }
 
   function setCooperativeFromQuery(params) {

@@ -1,0 +1,224 @@
+"""Browser journeys: a Pendamping logs visits with no signal (issue 15 items 1 and 2).
+
+Online once (sign in, open the home page and the visit form: the service worker keeps
+them), then offline: three visits (one with a photo, one with a new follow-up, one
+closing an open follow-up that the page only knows from the offline copy), a reload, the
+tab closed and another opened: still three waiting. Back online: exactly three visits on
+the server, the photo with its visit, the badge gone. A visit the server refuses stays in
+the outbox with the server's reason, and can be fixed in the form or discarded.
+Also measured: the visit form's weight on a phone, first load and cached.
+"""
+
+import datetime
+import io
+from importlib import import_module
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import expect
+from PIL import Image
+
+from assistants.models import Assignment, CoachingVisit, FollowUp, VisitTopic
+from tests.assistants.factories import AssignmentFactory, BusinessAssistantFactory, CoachingVisitFactory, FollowUpFactory
+from tests.e2e.conftest import has_no_horizontal_scroll, log_in
+from tests.factories import CooperativeFactory
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+PHONE = {"width": 390, "height": 844}
+FORM = "/pendampingan/kunjungan/catat/"
+OUTBOX = "/pendampingan/kotak-keluar/"
+
+
+@pytest.fixture(autouse=True)
+def topics(db):
+    names = import_module("assistants.migrations.0003_visit_topics").TOPICS
+    return [VisitTopic.objects.get_or_create(name=name, defaults={"position": i})[0] for i, name in enumerate(names)]
+
+
+@pytest.fixture
+def field(make_user, sintang, settings, tmp_path):
+    """A Pendamping with two assigned cooperatives; the first has an open follow-up."""
+    settings.MEDIA_ROOT = tmp_path
+    user = make_user("Pendamping", username="ba-luring", first_name="Maria", last_name="Goreti")
+    assistant = BusinessAssistantFactory(user=user)
+    first = CooperativeFactory(name="Koperasi Sinar Ketungau")
+    second = CooperativeFactory(name="Koperasi Tani Serawai")
+    for cooperative in (first, second):
+        AssignmentFactory(assistant=assistant, cooperative=cooperative, start_date=datetime.date(2025, 1, 1))
+    earlier = CoachingVisitFactory(cooperative=first, assistant=assistant, created_by=user)
+    followup = FollowUpFactory(visit=earlier, owner=user, action="Rapikan buku kas")
+    return type("Field", (), {"user": user, "first": first, "second": second, "followup": followup, "earlier": earlier})
+
+
+@pytest.fixture
+def phone(browser, live_server):
+    """A phone's browser: 390x844, GPS granted; records every request of its pages and
+    of the service worker."""
+    contexts = []
+
+    def open_():
+        context = browser.new_context(
+            viewport=PHONE, locale="en-US", timezone_id="Asia/Jakarta", reduced_motion="reduce",
+            geolocation={"latitude": 0.402541, "longitude": 112.881915, "accuracy": 12}, permissions=["geolocation"],
+        )
+        context.set_default_timeout(15_000)
+        context.requests = []
+        context.on("request", lambda request: context.requests.append(request.url))
+        contexts.append(context)
+        return context
+
+    yield open_
+    for context in contexts:
+        context.close()
+
+
+def no_foreign_requests(context, live_server):
+    own = urlsplit(live_server.url).netloc
+    return [u for u in context.requests if urlsplit(u).scheme in ("http", "https") and urlsplit(u).netloc != own]
+
+
+def photo_bytes() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (3000, 2000), (40, 140, 80)).save(buffer, format="JPEG", quality=92)
+    return buffer.getvalue()
+
+
+def go_online_once(context, live_server, user):
+    """Sign in, wait for the service worker to control the page, then open the pages a
+    Pendamping needs offline, so that it keeps them."""
+    page = context.new_page()
+    log_in(page, live_server, user)
+    page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller !== null")
+    for path in ("/", FORM, OUTBOX):
+        page.goto(live_server.url + path)
+    # The offline copy of the user's cooperatives is kept too.
+    page.wait_for_function(
+        """async () => {
+            for (const name of await caches.keys()) {
+                if (!name.startsWith('kr-pages')) continue;
+                const cache = await caches.open(name);
+                if (await cache.match(location.origin + '/pendampingan/data-luring/')) return true;
+            }
+            return false;
+        }"""
+    )
+    return page
+
+
+def badge(page):
+    return page.get_by_test_id("outbox-badge")
+
+
+def log_visit_offline(page, cooperative, findings, *, photo=False, followup=None, close=None):
+    expect(page.get_by_role("heading", name="Catat kunjungan")).to_be_visible()
+    page.evaluate("document.querySelectorAll('#visit-form details').forEach((d) => { d.open = true; })")
+    page.get_by_label("Koperasi").select_option(label=cooperative.name)
+    if close:
+        # The open follow-ups come from the offline copy: the server is out of reach.
+        page.get_by_test_id("open-followups").get_by_label(close, exact=False).check()
+    page.get_by_label("Temuan").fill(findings)
+    if followup:
+        page.locator("#id_tl-0-action").fill(followup)
+        page.locator("#id_tl-0-due_date").fill((datetime.date.today() + datetime.timedelta(days=7)).isoformat())
+    if photo:
+        page.locator("#id_photos").set_input_files([{"name": "lapangan.jpg", "mimeType": "image/jpeg", "buffer": photo_bytes()}])
+    page.get_by_role("button", name="Catat lokasi saya").click()
+    expect(page.locator("#location-text")).to_contain_text("0.402541")
+    page.get_by_role("button", name="Simpan kunjungan").click()
+    expect(page.get_by_test_id("save-status")).to_contain_text("Tersimpan di ponsel, akan dikirim saat ada sinyal")
+
+
+def test_three_visits_logged_offline_reach_the_server_once_back_online(phone, live_server, field):
+    context = phone()
+    page = go_online_once(context, live_server, field.user)
+    before = CoachingVisit.objects.count()
+
+    context.set_offline(True)
+    page.goto(f"{live_server.url}{FORM}?cooperative={field.first.pk}")  # the kept copy, any query string
+    assert has_no_horizontal_scroll(page)
+    expect(page.get_by_label("Koperasi")).to_have_value(str(field.first.pk))
+    log_visit_offline(page, field.first, "Buku kas sudah rapi.", close="Rapikan buku kas")
+    expect(badge(page)).to_have_text("Menunggu dikirim: 1")
+
+    page.get_by_role("link", name="Catat kunjungan lain").click()
+    log_visit_offline(page, field.second, "Gudang pupuk difoto.", photo=True)
+    page.get_by_role("link", name="Catat kunjungan lain").click()
+    log_visit_offline(page, field.second, "Pengurus belum lengkap.", followup="Lengkapi susunan pengurus")
+    expect(badge(page)).to_have_text("Menunggu dikirim: 3")
+    assert CoachingVisit.objects.count() == before  # nothing reached the server
+
+    page.reload()
+    expect(badge(page)).to_have_text("Menunggu dikirim: 3")
+    page.close()
+    page = context.new_page()  # the tab closed, another opened, still no signal
+    page.goto(live_server.url + "/")
+    expect(badge(page)).to_have_text("Menunggu dikirim: 3")
+    badge(page).click()
+    expect(page.get_by_test_id("outbox-entry")).to_have_count(3)
+    expect(page.get_by_test_id("outbox-list")).to_contain_text("Koperasi Tani Serawai")
+    expect(page.get_by_test_id("outbox-list")).to_contain_text("1 foto")
+
+    context.set_offline(False)  # the signal is back: the page sends by itself
+    expect(badge(page)).to_be_hidden(timeout=20_000)
+    expect(page.get_by_test_id("outbox-empty")).to_be_visible()
+
+    new = CoachingVisit.objects.exclude(pk=field.earlier.pk).order_by("pk")
+    assert new.count() == 3 and CoachingVisit.objects.count() == before + 3
+    assert sorted(v.findings for v in new) == ["Buku kas sudah rapi.", "Gudang pupuk difoto.", "Pengurus belum lengkap."]
+    with_photo = new.get(findings="Gudang pupuk difoto.")
+    assert [a.is_image for a in with_photo.attachments.all()] == [True]
+    with Image.open(with_photo.attachments.get().file) as image:
+        assert max(image.size) == 1600  # reduced on the phone (3000 x 2000 taken)
+    assert sum(v.attachments.count() for v in new) == 1
+    assert with_photo.latitude is not None and float(with_photo.latitude) == pytest.approx(0.402541)
+    assert FollowUp.objects.get(action="Lengkapi susunan pengurus").visit.findings == "Pengurus belum lengkap."
+    field.followup.refresh_from_db()
+    assert field.followup.closed_in_visit.findings == "Buku kas sudah rapi."
+    assert no_foreign_requests(context, live_server) == []
+
+
+def test_a_visit_the_server_refuses_stays_with_its_reason_and_can_be_fixed(phone, live_server, field):
+    context = phone()
+    page = go_online_once(context, live_server, field.user)
+    context.set_offline(True)
+    page.goto(live_server.url + FORM)
+    log_visit_offline(page, field.second, "Dikunjungi sebelum serah terima.")
+
+    # While the phone was offline the assignment ended (handed to another assistant).
+    Assignment.objects.filter(cooperative=field.second).update(end_date=datetime.date.today() - datetime.timedelta(days=1))
+    context.set_offline(False)
+    page.goto(live_server.url + OUTBOX)
+    entry = page.get_by_test_id("outbox-entry")
+    expect(entry).to_have_attribute("data-state", "rejected", timeout=20_000)
+    expect(entry.get_by_test_id("outbox-reason")).to_contain_text("Ditolak server: Koperasi")
+    expect(badge(page)).to_have_text("Menunggu dikirim: 1")
+    assert not CoachingVisit.objects.filter(findings="Dikunjungi sebelum serah terima.").exists()
+
+    # Sending again by hand does not drop it either.
+    page.get_by_role("button", name="Kirim sekarang").click()
+    expect(page.locator("#outbox-status")).to_contain_text("Terkirim: 0")
+    expect(page.get_by_test_id("outbox-entry")).to_have_count(1)
+
+    # Fixed in the form: the visit was for the first cooperative after all.
+    entry.get_by_role("link", name="Buka di formulir").click()
+    expect(page.get_by_label("Temuan")).to_have_value("Dikunjungi sebelum serah terima.")
+    page.get_by_label("Koperasi").select_option(label=field.first.name)
+    page.get_by_role("button", name="Simpan kunjungan").click()
+    expect(page.get_by_test_id("save-status")).to_contain_text("Tersimpan")
+    assert CoachingVisit.objects.get(findings="Dikunjungi sebelum serah terima.").cooperative == field.first
+    expect(badge(page)).to_be_hidden()
+
+    # Another refused visit is discarded by the user, after a confirmation.
+    context.set_offline(True)
+    page.goto(live_server.url + FORM)
+    log_visit_offline(page, field.first, "Catatan yang salah.")
+    Assignment.objects.filter(cooperative=field.first).update(end_date=datetime.date.today() - datetime.timedelta(days=1))
+    context.set_offline(False)
+    page.goto(live_server.url + OUTBOX)
+    expect(page.get_by_test_id("outbox-entry")).to_have_attribute("data-state", "rejected", timeout=20_000)
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Buang").click()
+    expect(page.get_by_test_id("outbox-empty")).to_be_visible()
+    expect(badge(page)).to_be_hidden()
+    assert no_foreign_requests(context, live_server) == []
