@@ -201,6 +201,21 @@ class VisitForm(VersionedModelForm):
             self.add_error(None, services.SUBMISSION_ID_TAKEN)
         return cleaned
 
+    # Folded under "Lainnya" on the phone form: open when one of them holds data or errors.
+    MORE_FIELDS = ("topics", "people_met", "recommendations", "programme", "documents")
+
+    def more_open(self) -> bool:
+        for name in self.MORE_FIELDS:
+            if name not in self.fields:
+                continue
+            field = self[name]
+            if field.errors:
+                return True
+            value = field.value() if name != "documents" else None
+            if value not in (None, "", [], ()):
+                return True
+        return False
+
     def renew_submission_id(self):
         """Show the form again with a fresh submission id, so that it can be sent."""
         if "submission_id" in self.fields:
@@ -236,6 +251,8 @@ class NewFollowUpForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = owners
         self.fields["owner"].initial = user.pk
+        for name in ("owner", "due_date"):  # needed once an action is typed: marked as required
+            self.fields[name].marked_required = True
 
     def clean(self):
         cleaned = super().clean()
@@ -269,6 +286,14 @@ class BaseNewFollowUpFormSet(forms.BaseFormSet):
                 error = due_not_before_visit(data.get("due_date"), visit_date)
                 if error is not None:
                     form.add_error("due_date", error)
+
+    def wanted(self) -> bool:
+        """Open the folded follow-up part: a posted row has an action, or an error."""
+        if not self.is_bound:
+            return False
+        if self.total_error_count():
+            return True
+        return any(self.data.get(form.add_prefix("action"), "").strip() for form in self.forms)
 
     def items(self) -> list[dict]:
         return [form.cleaned_data for form in self.forms if form.cleaned_data.get("action")]

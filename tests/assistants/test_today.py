@@ -235,3 +235,70 @@ def test_any_other_filter_is_taken_as_given(client_as, staf, office, followups):
 def test_the_export_without_filters_honours_the_open_default(client_as, staf, office, followups):
     csv = client_as(staf).get(reverse("assistants:followup_list"), {"_export": "csv"}).content.decode()
     assert "Paling awal" in csv and "Sudah ditutup" not in csv
+
+
+# --- The visit form for a thumb -----------------------------------------------------------
+
+
+def _minimal_post(cooperative, **extra):
+    import uuid
+
+    return {
+        "submission_id": str(uuid.uuid4()), "cooperative": cooperative.pk, "visit_date": timezone.localdate().isoformat(),
+        "kind": "pembinaan", "findings": "Pengurus hadir.",
+        "tl-TOTAL_FORMS": "2", "tl-INITIAL_FORMS": "0", "tl-MIN_NUM_FORMS": "0", "tl-MAX_NUM_FORMS": "10", **extra,
+    }
+
+
+def test_a_minimal_visit_needs_only_cooperative_kind_and_findings(client_as, pendamping, office):
+    from assistants.models import CoachingVisit
+
+    response = client_as(pendamping).post(reverse("assistants:visit_add"), _minimal_post(office.mine))
+    assert response.status_code == 302
+    assert CoachingVisit.objects.filter(cooperative=office.mine, findings="Pengurus hadir.").exists()
+
+
+def test_the_form_opens_prefilled_short_and_marks_required_fields(client_as, pendamping, office):
+    html = client_as(pendamping).get(reverse("assistants:visit_add"), {"cooperative": office.mine.pk}).content.decode()
+    assert f'<option value="{office.mine.pk}" selected>' in html
+    assert f'value="{timezone.localdate().isoformat()}"' in html
+    # Required: an asterisk and the word for screen readers; the follow-up's owner and due date too.
+    for field_id in ("id_cooperative", "id_visit_date", "id_kind", "id_findings", "id_tl-0-due_date", "id_tl-0-owner"):
+        label = html.split(f'for="{field_id}"', 1)[1].split("</label>", 1)[0]
+        assert '<span class="visually-hidden">wajib</span>' in label, field_id
+    label = html.split('for="id_people_met"', 1)[1].split("</label>", 1)[0]
+    assert "wajib" not in label
+    # Folded: the follow-up part and "Lainnya".
+    assert '<details class="mb-3 form-section" data-testid="followup-section">' in html
+    assert '<details class="mb-3 form-section" data-testid="more-section">' in html
+    assert 'data-testid="error-summary"' not in html
+
+
+def test_a_followup_without_a_due_date_is_summarised_at_the_top(client_as, pendamping, office):
+    from assistants.models import CoachingVisit
+
+    data = _minimal_post(office.mine, **{"tl-0-action": "Susun draf LPJ", "tl-0-owner": pendamping.pk})
+    response = client_as(pendamping).post(reverse("assistants:visit_add"), data)
+    assert response.status_code == 200
+    html = response.content.decode()
+    summary = html.split('data-testid="error-summary"', 1)[1].split("</div>", 1)[0]
+    assert '<a class="alert-link" href="#id_tl-0-due_date" data-field="tl-0-due_date">Baris 1, Batas waktu: Isi batas waktu.</a>' in summary
+    # The summary comes before every field; the follow-up part is open, "Lainnya" folded.
+    assert html.index('data-testid="error-summary"') < html.index('id="id_cooperative"')
+    assert '<details class="mb-3 form-section" data-testid="followup-section" open>' in html
+    assert '<details class="mb-3 form-section" data-testid="more-section">' in html
+    assert 'data-has-errors="1"' in html
+    assert not CoachingVisit.objects.filter(findings="Pengurus hadir.").exists()
+
+
+def test_a_field_error_links_to_its_field_and_lainnya_opens_when_it_holds_data(client_as, pendamping, office):
+    data = _minimal_post(office.mine, findings="", people_met="Ketua")
+    html = client_as(pendamping).post(reverse("assistants:visit_add"), data).content.decode()
+    assert '<a class="alert-link" href="#id_findings" data-field="findings">Temuan: Bidang ini tidak boleh kosong.</a>' in html
+    assert '<details class="mb-3 form-section" data-testid="more-section" open>' in html
+    assert '<details class="mb-3 form-section" data-testid="followup-section">' in html
+
+
+def test_every_page_loads_the_form_error_script(client_as, staf, office):
+    html = client_as(staf).get(reverse("cooperatives:cooperative_add")).content.decode()
+    assert "js/form_errors.js" in html

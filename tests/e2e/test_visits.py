@@ -50,9 +50,11 @@ def test_assistant_logs_a_visit_on_a_phone_and_staff_see_the_followup_overdue(
     assert has_no_horizontal_scroll(page)
 
     page.get_by_label("Koperasi").select_option(label=cooperative.name)
+    page.get_by_test_id("more-section").locator("summary").click()  # "Lainnya" is folded (issue 15)
     page.get_by_label("Persiapan RAT").check()
     page.get_by_label("Yang ditemui").fill("Ketua dan bendahara")
     page.get_by_label("Temuan").fill("LPJ pengurus belum disusun.")
+    page.get_by_test_id("followup-section").locator("summary").click()  # folded until wanted
     page.locator("#id_tl-0-action").fill("Susun draf LPJ")
     page.locator("#id_tl-0-due_date").fill(tomorrow.isoformat())
     page.locator("#id_photos").set_input_files(
@@ -125,6 +127,7 @@ def test_a_form_with_an_error_keeps_what_was_typed(open_page, live_server, make_
     page = open_page(PHONE)
     log_in(page, live_server, user)
     page.goto(f"{live_server.url}/pendampingan/kunjungan/catat/?cooperative={cooperative.pk}")
+    page.get_by_test_id("more-section").locator("summary").click()  # "Lainnya" is folded (issue 15)
     page.get_by_label("Kelembagaan").check()
     page.get_by_label("Yang ditemui").fill("Ibu bendahara")
     page.get_by_role("button", name="Simpan kunjungan").click()  # findings left empty
