@@ -10,6 +10,7 @@ Also measured: the visit form's weight on a phone, first load and cached.
 """
 
 import datetime
+import gzip
 import io
 from importlib import import_module
 from urllib.parse import urlsplit
@@ -222,3 +223,101 @@ def test_a_visit_the_server_refuses_stays_with_its_reason_and_can_be_fixed(phone
     expect(page.get_by_test_id("outbox-empty")).to_be_visible()
     expect(badge(page)).to_be_hidden()
     assert no_foreign_requests(context, live_server) == []
+
+
+def test_pages_of_one_user_are_not_kept_for_the_next_and_the_outbox_waits_for_its_owner(
+    phone, live_server, field, make_user
+):
+    context = phone()
+    page = go_online_once(context, live_server, field.user)
+    context.set_offline(True)
+    page.goto(live_server.url + FORM)
+    log_visit_offline(page, field.first, "Dicatat sebelum keluar.")
+    # Back online, but the visit form's POST does not get through.
+    context.route("**/pendampingan/kunjungan/catat/", lambda route: route.abort() if route.request.method == "POST" else route.continue_())
+    context.set_offline(False)
+    page.goto(live_server.url + "/")
+    expect(badge(page)).to_have_text("Menunggu dikirim: 1")
+
+    page.get_by_role("button", name="Buka menu").click()
+    page.get_by_test_id("user-menu").click()
+    page.get_by_role("button", name="Keluar").click()
+    page.wait_for_url(lambda url: "/accounts/login/" in url)
+    assert page.evaluate("caches.keys().then((names) => names.filter((n) => n.startsWith('kr-pages')))") == []
+    assert page.evaluate("KROutbox.list().then((rows) => rows.length)") == 1  # the outbox stays
+
+    # Another Pendamping on the same phone: the entry is not theirs, not counted, not sent.
+    context.unroute("**/pendampingan/kunjungan/catat/")
+    other = make_user("Pendamping", username="ba-kedua-luring")
+    BusinessAssistantFactory(user=other)
+    log_in(page, live_server, other)
+    expect(page.get_by_test_id("outbox-badge")).to_be_hidden()
+    page.goto(live_server.url + OUTBOX)
+    expect(page.get_by_test_id("outbox-empty")).to_be_visible()
+    page.get_by_role("button", name="Kirim sekarang").click()
+    expect(page.locator("#outbox-status")).to_contain_text("Terkirim: 0")
+    assert not CoachingVisit.objects.filter(findings="Dicatat sebelum keluar.").exists()
+
+    # Its owner signs in again: sent.
+    page.get_by_role("button", name="Buka menu").click()
+    page.get_by_test_id("user-menu").click()
+    page.get_by_role("button", name="Keluar").click()
+    page.wait_for_url(lambda url: "/accounts/login/" in url)
+    log_in(page, live_server, field.user)
+    expect(badge(page)).to_be_hidden(timeout=20_000)
+    assert CoachingVisit.objects.filter(findings="Dicatat sebelum keluar.", created_by=field.user).count() == 1
+    assert no_foreign_requests(context, live_server) == []
+
+
+def test_visit_form_page_weight_on_a_phone(phone, browser, live_server, field):
+    """Measured for the README: the visit form's first load with nothing cached, and a
+    later load once the service worker keeps the shell (bytes that still cross the network:
+    the page itself, network first)."""
+
+    def record(context):
+        sizes, gzipped = {}, {}
+
+        def finished(request):
+            response = request.response()
+            if response is None or response.from_service_worker:
+                return  # answered by the service worker from its cache
+            try:
+                s = request.sizes()
+                body = len(response.body())
+            except Exception:  # noqa: BLE001  (a request the browser cancelled)
+                return
+            # The bytes that crossed the network: the body as sent (gzip where the server
+            # compressed it; Chromium reports no size for a body it was not told the length
+            # of), plus the headers; and a gzip estimate for production, where WhiteNoise
+            # serves static files precompressed (the test server sends them plain).
+            sent = s["responseBodySize"] if s["responseBodySize"] > 0 else body
+            estimate = sent if s["responseBodySize"] > 0 else len(gzip.compress(response.body(), 9))
+            sizes[request.url] = sizes.get(request.url, 0) + sent + s["responseHeadersSize"]
+            gzipped[request.url] = gzipped.get(request.url, 0) + estimate + s["responseHeadersSize"]
+
+        context.on("requestfinished", finished)
+        return sizes, gzipped
+
+    # First load: no service worker, no HTTP cache.
+    cold_context = browser.new_context(viewport=PHONE, service_workers="block")
+    cold = cold_context.new_page()
+    log_in(cold, live_server, field.user)
+    cold_context.new_cdp_session(cold).send("Network.setCacheDisabled", {"cacheDisabled": True})
+    first, first_gzip = record(cold_context)
+    cold.goto(live_server.url + FORM, wait_until="networkidle")
+    first_bytes, first_gzip = sum(first.values()), sum(first_gzip.values())
+    cold_context.close()
+
+    # Later loads: the service worker keeps the shell.
+    context = phone()
+    page = go_online_once(context, live_server, field.user)
+    page.goto(live_server.url + FORM, wait_until="networkidle")
+    later, later_gzip = record(context)
+    page.goto(live_server.url + FORM, wait_until="networkidle")
+    later_bytes, later_gzip = sum(later.values()), sum(later_gzip.values())
+    print(f"\nvisit form, first load: {first_bytes / 1024:.1f} KB in {len(first)} requests "
+          f"(static gzipped as in production: {first_gzip / 1024:.1f} KB); "
+          f"cached: {later_bytes / 1024:.1f} KB in {len(later)} requests ({', '.join(sorted(later))})")
+    assert first_bytes > 100 * 1024  # Bootstrap alone
+    assert later_bytes < first_bytes / 5
+    assert all("/static/" not in url for url in later)  # every static file from the cache
