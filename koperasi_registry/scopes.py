@@ -53,6 +53,20 @@ class Scope:
             return Q()
         return Q(**{f"{field}__startswith": f"{self.code}."})
 
+    def unit_path(self, district_path: str) -> str:
+        """What the dashboard groups on, from a path to a kecamatan (``"village__district"``):
+        the kecamatan itself for a kabupaten office, its kabupaten/kota for a province, its
+        province code for a national office (a join or two, never a query per row)."""
+        return district_path + {REGENCY: "", PROVINCE: "__regency", NATIONAL: "__regency__province_code"}[self.level]
+
+    def narrowed(self, code: str) -> "Scope":
+        """The scope of ``code`` (a province or kabupaten/kota inside this one: a dashboard
+        drill-down), or this scope when ``code`` is empty or outside it."""
+        inside = code and (self.level == NATIONAL or code.startswith(f"{self.code}.")) and code != self.code
+        if not inside or len(code) not in LEVEL_BY_LENGTH:
+            return self
+        return Scope.of(code, self.label)
+
     @property
     def child_level(self) -> str:
         """What the dashboard groups by: provinces for a national office, kabupaten/kota

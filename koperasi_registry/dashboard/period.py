@@ -6,17 +6,18 @@ from functools import cached_property
 from urllib.parse import urlencode
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cooperatives.choices import Bentuk
-from cooperatives.models import Cooperative, District
+from cooperatives.models import Cooperative, District, Regency
 from cooperatives.forms import FastSelect
 from cooperatives.selectors import office_districts
 from cooperatives.status import StatusRules, recent_years, status_date
 
 from ..access import office_scope
-from ..scopes import Scope, default_scope
+from ..scopes import NATIONAL, PROVINCE, REGENCY, Scope, default_scope
 
 
 @dataclass(frozen=True)
@@ -28,8 +29,15 @@ class Period:
     year: int
     today: datetime.date
     district: District | None = None
-    # The office scope the figures cover (``access.office_scope(request.user)``).
+    # The office scope the figures cover (``access.office_scope(request.user)``), narrowed
+    # to ``region`` (a province or kabupaten/kota inside it) on a drill-down.
     scope: Scope = field(default_factory=default_scope)
+    region: str = ""
+
+    def region_q(self, district_path: str):
+        """``Q`` narrowing rows (reached through a path to their kecamatan) to the drilled-down
+        ``region``; empty (the user's own scope already limits them) without one."""
+        return self.scope.regency_q(f"{district_path}__regency") if self.region else Q()
 
     @cached_property
     def day(self) -> datetime.date:
@@ -55,14 +63,16 @@ class Period:
     def cooperatives(self, user):
         """The cooperatives ``user`` sees, registered on ``day``, with their status then."""
         queryset = Cooperative.objects.visible_to(user).with_status_on(self.day, today=self.today)
+        if self.region:
+            queryset = queryset.filter(self.region_q("village__district"))
         if self.district is not None:
             queryset = queryset.filter(village__district=self.district)
         return queryset
 
     @property
     def tab_query(self) -> str:
-        """``year=…&district=…`` carried from one dashboard page to the next."""
-        return self._query({"year": self.year}, None, {})
+        """``year=…&district=…`` (and ``region=…``) carried from one dashboard page to the next."""
+        return self._query({"year": self.year, "region": self.region or None}, None, {})
 
     def status_query(self, district_id=None, **params) -> str:
         """The query string of a cooperative list showing the statuses of this period."""
@@ -88,18 +98,52 @@ class PeriodForm(forms.Form):
         widget=FastSelect(attrs={"class": "form-select form-select-sm"}),
     )
 
+    region = forms.ChoiceField(label=_("Wilayah"), required=False, widget=forms.Select(
+        attrs={"class": "form-select form-select-sm", "data-autosubmit": ""}
+    ))
+
     def __init__(self, data=None, *, today: datetime.date, scope: Scope, **kwargs):
         super().__init__(data, **kwargs)
         self.today = today
-        self.scope = scope
+        self.office = scope
+        # The drill-down (``?region=``): a province or kabupaten/kota inside the user's scope;
+        # the region picker lists the children of the scope read (kabupaten of a province,
+        # provinces of the country), the kecamatan picker appears at kabupaten level.
+        self.scope = scope.narrowed(str((data or {}).get("region", "")).strip())
         self.fields["year"].choices = [(year, str(year)) for year in recent_years(today=today)]
-        self.fields["district"].queryset = office_districts(scope=scope)
+        if self.scope.level == REGENCY:
+            self.fields["district"].queryset = office_districts(scope=self.scope)
+        else:
+            del self.fields["district"]
+        if scope.level == REGENCY:
+            del self.fields["region"]
+        else:
+            choices = child_regions(scope)
+            if self.scope != scope:
+                choices += child_regions(self.scope)
+                if self.scope.code not in dict(choices):
+                    choices.append((self.scope.code, self.scope.code))
+            self.fields["region"].choices = [("", _("Seluruh wilayah kantor")), *choices]
 
     def period(self) -> Period:
         data = self.cleaned_data if self.is_valid() else {}
+        scope = self.scope if data.get("region") else self.office
         return Period(
-            year=data.get("year") or self.today.year, today=self.today, district=data.get("district"), scope=self.scope
+            year=data.get("year") or self.today.year, today=self.today, district=data.get("district"),
+            scope=scope, region=data.get("region") or "",
         )
+
+
+def child_regions(scope: Scope) -> list[tuple[str, str]]:
+    """``(code, name)`` of the regions one level below ``scope``: the kabupaten/kota of a
+    province, the provinces of the country (one query); none for a kabupaten."""
+    if scope.level == PROVINCE:
+        return list(Regency.objects.filter(province_code=scope.code).order_by("name").values_list("code", "name"))
+    if scope.level == NATIONAL:
+        return list(
+            Regency.objects.order_by("province_name").values_list("province_code", "province_name").distinct()
+        )
+    return []
 
 
 def period_from_request(request, *, today: datetime.date | None = None) -> tuple[Period, PeriodForm]:

@@ -2,6 +2,7 @@
 
 import io
 from decimal import Decimal
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.http import HttpResponse
@@ -70,7 +71,11 @@ class StatisticsView(DashboardPageMixin, TemplateView):
     def get_context_data(self, **kwargs):
         statistics = self.statistics()
         for row in statistics["rows"]:
-            row["links"] = drill_down(self.period, row["district"].pk)
+            if row["district"] is not None:
+                row["links"] = drill_down(self.period, row["district"].pk)
+            else:  # a kabupaten/kota or province row: its figures drill down to its own table
+                url = "?" + urlencode({"year": self.period.year, "region": row["region"].code})
+                row["links"] = dict.fromkeys(("aktif", "tidak_aktif", "baru", "registered", "rat"), url)
         if statistics["total"] is not None:
             statistics["total"]["links"] = drill_down(self.period)
         return super().get_context_data(
@@ -183,7 +188,7 @@ def statistics_xlsx(*, statistics: dict, header: dict) -> bytes:
                 cell.border = Border(top=thin)
 
     for row in statistics["rows"]:
-        append({**row, "name": row["district"].name, "code": row["district"].code})
+        append({**row, "name": row["region"].name, "code": row["region"].code})
     if statistics["total"] is not None:
         code = regency.code if regency else ""
         append({**statistics["total"], "name": _("Jumlah kabupaten"), "code": code}, bold=True)

@@ -196,8 +196,11 @@ def test_the_dashboard_counts_and_picks_only_inside_the_scope(client_as, country
     response = client_as(province_staf).get(reverse("dashboard"))
     assert response.status_code == 200
     assert response.context["scorecard"]["total"]["registered"] == 2
-    picker = {d.code[:5] for d in response.context["period_form"].fields["district"].queryset}
-    assert picker == {"61.05", "61.10"}
+    form = response.context["period_form"]
+    assert "district" not in form.fields  # the child-region picker instead: the province's kabupaten
+    assert [code for code, _ in form.fields["region"].choices] == ["", "61.10", "61.05"]  # by name: Melawi, Sintang
+    drilled = client_as(province_staf).get(reverse("dashboard"), {"region": "61.05"}).context["period_form"]
+    assert {d.code for d in drilled.fields["district"].queryset} == {"61.05.01"}
     assert "Provinsi Kalimantan Barat" in response.content.decode()  # the office name in the shell
 
 
@@ -240,3 +243,66 @@ def test_a_superuser_sees_every_office_in_the_admin(client_as, country, make_use
     root = make_user(username="root-uji", is_superuser=True, is_staff=True)
     rows = client_as(root).get("/admin/cooperatives/cooperative/").context["cl"].result_list
     assert len(rows) == 4
+
+
+# --- Grouping: a province's scorecard by kabupaten, the country's by province ----------------
+
+
+def _scorecard(client, **params):
+    response = client.get(reverse("dashboard"), params)
+    assert response.status_code == 200
+    return response.context["scorecard"], response.content.decode()
+
+
+def test_a_province_scorecard_groups_by_kabupaten_and_drills_down_to_kecamatan(client_as, country, province_staf):
+    client = client_as(province_staf)
+    card, html = _scorecard(client)
+    assert card["level"] == "regency"
+    assert {row["region"].code: row["registered"] for row in card["rows"]} == {"61.05": 1, "61.10": 1}
+    assert {row["region"].code: row["villages"] for row in card["rows"]} == {"61.05": 2, "61.10": 2}
+    assert card["total"]["registered"] == 2
+    assert 'data-testid="drill-61.10"' in html and "Per kabupaten/kota" in html
+    card, _ = _scorecard(client, region="61.10")  # drill-down: Melawi's kecamatan
+    assert card["level"] == "district"
+    assert [row["district"].code for row in card["rows"]] == ["61.10.01"]
+    assert card["total"]["registered"] == 1
+    card, _ = _scorecard(client, region="13.11")  # outside the scope: the whole province again
+    assert card["level"] == "regency" and card["total"]["registered"] == 2
+
+
+def test_a_national_scorecard_groups_by_province(client_as, country, national_staf):
+    client = client_as(national_staf)
+    card, _ = _scorecard(client)
+    assert card["level"] == "province"
+    assert {row["region"].code: row["registered"] for row in card["rows"]} == {"13": 2, "61": 2}
+    card, _ = _scorecard(client, region="13")  # a province: its kabupaten
+    assert {row["region"].code for row in card["rows"]} == {"13.01", "13.11"}
+    assert card["total"]["registered"] == 2
+
+
+def test_the_statistics_group_like_the_scorecard(client_as, country, province_staf):
+    client = client_as(province_staf)
+    statistics = client.get(reverse("dashboard_statistics")).context["statistics"]
+    assert statistics["level"] == "regency"
+    assert {row["region"].code: row["registered"] for row in statistics["rows"]} == {"61.05": 1, "61.10": 1}
+    drilled = client.get(reverse("dashboard_statistics"), {"region": "61.05"}).context["statistics"]
+    assert [row["district"].code for row in drilled["rows"]] == ["61.05.01"]
+    assert client.get(reverse("dashboard_statistics"), {"_export": "xlsx"}).status_code == 200
+
+
+def test_the_grouped_dashboard_runs_the_same_queries_whatever_the_rows(client_as, country, national_staf):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_as(national_staf)
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("dashboard")).status_code == 200
+        return len(queries)
+
+    before = count()
+    for code, cooperative in country.items():
+        for _ in range(3):
+            CooperativeFactory(village=cooperative.village)
+    assert count() == before

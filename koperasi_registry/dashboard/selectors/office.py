@@ -14,19 +14,20 @@ panel and the scorecard can never disagree.
 """
 
 import datetime
+from dataclasses import dataclass
 
 from django.db.models import BooleanField, Count, ExpressionWrapper, Q, Sum
 
 from assistants.models import AssistantVisitSummary, BusinessAssistant, CoachingTarget, FollowUp
 from assistants.selectors import assigned_unvisited_cooperatives, coaching_summaries
 from cooperatives.choices import Status
-from cooperatives.models import Cooperative, District, HealthAssessment, Village
+from cooperatives.models import Cooperative, District, HealthAssessment, Regency, Village
 from cooperatives.querysets import registered_on_q, running_on_q, visible_by_district_q, visible_cooperatives_q
 from cooperatives.selectors import VILLAGE_COVERAGE_KEYS, flagged_villages, village_coverage_counts
 from cooperatives.status import DUE_COMPLIANCE, Compliance
 
 from ...access import office_scope
-from ...scopes import Scope
+from ...scopes import PROVINCE, REGENCY, Scope
 from ..period import Period
 
 def _status_counts() -> dict:
@@ -79,7 +80,7 @@ def status_summary(*, user, period: Period | None = None, district=None, today=N
 RAT_KEYS = {Compliance.ON_TIME: "rat_on_time", Compliance.LATE: "rat_late", Compliance.NOT_FILED: "rat_not_filed"}
 
 
-def _cooperative_groups(user, period: Period):
+def _cooperative_groups(user, period: Period, unit: str = "village__district"):
     """The office's cooperatives in one pass, grouped by village, status on the period's
     day, RAT compliance for its reference book year, whether registered that day and
     whether a running Merah Putih then: a few thousand groups, each cooperative's status and
@@ -88,6 +89,7 @@ def _cooperative_groups(user, period: Period):
     merah_putih_running = Q(is_merah_putih=True) & running_on_q(period.day)
     return (
         Cooperative.objects.visible_to(user)
+        .filter(period.region_q("village__district"))
         .with_status_on(period.day, today=period.today, registered_only=False)
         .with_rat_compliance(book_year=period.book_year)
         .annotate(
@@ -95,7 +97,7 @@ def _cooperative_groups(user, period: Period):
             merah_putih_running=ExpressionWrapper(merah_putih_running, output_field=BooleanField()),
         )
         .order_by()
-        .values("village", "village__district", "status", "rat_compliance", "registered", "merah_putih_running")
+        .values("village", unit, "status", "rat_compliance", "registered", "merah_putih_running")
         .annotate(n=Count("id"))
     )
 
@@ -105,7 +107,7 @@ def _add(counts: dict, key: str | None, n: int) -> None:
         counts[key] = counts.get(key, 0) + n
 
 
-def _by_district_from_groups(groups, *, period: Period, villages: dict) -> dict:
+def _by_district_from_groups(groups, *, period: Period, villages: dict, unit: str = "village__district") -> dict:
     """Per-kecamatan figures from the cooperative groups (aggregated rows, not
     cooperatives), with the same definitions as the lists they link to:
 
@@ -120,7 +122,7 @@ def _by_district_from_groups(groups, *, period: Period, villages: dict) -> dict:
     active_villages: dict = {}
     merah_putih_villages: dict = {}
     for group in groups:
-        district = counts.setdefault(group["village__district"], {})
+        district = counts.setdefault(group[unit], {})
         if group["registered"] or period.day >= period.today:
             n = group["n"]
             _add(district, "registered", n)
@@ -128,29 +130,32 @@ def _by_district_from_groups(groups, *, period: Period, villages: dict) -> dict:
             _add(district, RAT_KEYS.get(group["rat_compliance"]), n)
             _add(district, "rat_due" if group["rat_compliance"] in DUE_COMPLIANCE else None, n)
             if group["status"] == Status.AKTIF:
-                active_villages.setdefault(group["village__district"], set()).add(group["village"])
+                active_villages.setdefault(group[unit], set()).add(group["village"])
         if group["registered"] and group["merah_putih_running"]:
-            merah_putih_villages.setdefault(group["village__district"], set()).add(group["village"])
+            merah_putih_villages.setdefault(group[unit], set()).add(group["village"])
     for pk, district in counts.items():
         district["without_active"] = district.get("villages", 0) - len(active_villages.get(pk, ()))
         district["without_merah_putih"] = district.get("villages", 0) - len(merah_putih_villages.get(pk, ()))
     return counts
 
 
-def _visits_by_district(user, period: Period) -> dict:
+def _visits_by_district(user, period: Period, scope: Scope | None = None) -> dict:
     """Visits, cooperatives visited and coached in the period's year per kecamatan: the
     coverage list's ``coaching_summaries`` rows counted (one per cooperative and year,
     carrying its kecamatan: no join through the cooperatives)."""
+    scope = scope or period.scope
     return _by_district(
-        coaching_summaries(user=user, year=period.year),
-        "district",
+        coaching_summaries(user=user, year=period.year).filter(period.region_q("district")),
+        scope.unit_path("district"),
         {"visits": Sum("visits"), "visited": Count("id"), "coached": Count("id", filter=Q(coached=True))},
     )
 
 
-def _assigned_unvisited_by_district(user, period: Period) -> dict:
+def _assigned_unvisited_by_district(user, period: Period, scope: Scope | None = None) -> dict:
+    scope = scope or period.scope
     unvisited = assigned_unvisited_cooperatives(user=user, year=period.year, today=period.today)
-    return _by_district(unvisited, "village__district", {"assigned_unvisited": Count("id")})
+    unvisited = unvisited.filter(period.region_q("village__district"))
+    return _by_district(unvisited, scope.unit_path("village__district"), {"assigned_unvisited": Count("id")})
 
 
 def village_coverage(*, period: Period | None = None, district=None, today=None) -> dict:
@@ -176,45 +181,88 @@ COUNT_KEYS = (
 )
 
 
+@dataclass(frozen=True)
+class Province:
+    """A province as a scorecard row of a national office (there is no province table)."""
+
+    code: str
+    name: str
+
+    @property
+    def pk(self) -> str:
+        return self.code
+
+    def __str__(self):
+        return self.name
+
+
+def scorecard_units(scope: Scope) -> list:
+    """The scorecard's rows, one level below ``scope`` (one query): the kecamatan of a
+    kabupaten office, the kabupaten/kota of a province, the provinces of the country."""
+    if scope.level == REGENCY:
+        return list(District.objects.filter(scope.code_q()).order_by("name"))
+    if scope.level == PROVINCE:
+        return list(Regency.objects.filter(province_code=scope.code).order_by("name"))
+    pairs = Regency.objects.order_by("province_name").values_list("province_code", "province_name").distinct()
+    return [Province(code, name) for code, name in pairs]
+
+
+def _villages_by_unit(scope: Scope, units: list) -> dict:
+    villages = Village.objects.all()
+    if scope.level == REGENCY:
+        villages = villages.filter(district__in=[d.pk for d in units])
+    elif scope.level == PROVINCE:
+        villages = villages.filter(district__regency__in=[r.pk for r in units])
+    return dict(villages.order_by().values_list(scope.unit_path("district")).annotate(n=Count("id")))
+
+
 def district_scorecard(*, user, period: Period | None = None, today=None) -> dict:
     """One row per kecamatan of the office and their total: every figure of the home page.
-    Seven queries whatever the number of cooperatives, villages or visits."""
+    Seven queries whatever the number of cooperatives, villages or visits.
+
+    A province office's rows are its kabupaten/kota and a national office's its provinces
+    (``scorecard_units``): the same queries grouped on the kecamatan's kabupaten or its
+    province code (``Scope.unit_path``); ``level`` says which. A drill-down
+    (``period.region``) reads the region's own level below it."""
     period = _period(period, today, None)
-    districts = list(District.objects.filter(office_scope(user).code_q()).order_by("name"))
-    villages = dict(
-        Village.objects.filter(district__in=[d.pk for d in districts])
-        .order_by()
-        .values_list("district")
-        .annotate(n=Count("id"))
-    )
+    scope = period.scope if period.region else office_scope(user)
+    units = scorecard_units(scope)
+    villages = _villages_by_unit(scope, units)
+    cooperative_unit = scope.unit_path("village__district")
     parts = [
-        _by_district_from_groups(_cooperative_groups(user, period), period=period, villages=villages),
-        _visits_by_district(user, period),
-        _assigned_unvisited_by_district(user, period),
+        _by_district_from_groups(
+            _cooperative_groups(user, period, cooperative_unit), period=period, villages=villages, unit=cooperative_unit
+        ),
+        _visits_by_district(user, period, scope),
+        _assigned_unvisited_by_district(user, period, scope),
         _by_district(
-            FollowUp.objects.filter(visible_by_district_q(user)).open(),
-            "district",
+            FollowUp.objects.filter(visible_by_district_q(user), period.region_q("district")).open(),
+            scope.unit_path("district"),
             {  # COUNT(*): an index-only scan of the open follow-ups' (district, due_date) index
                 "followups_open": Count("*"),
                 "followups_overdue": Count("due_date", filter=Q(due_date__lt=period.today)),
             },
         ),
         _by_district(
-            HealthAssessment.objects.filter(visible_cooperatives_q(user, path="cooperative"), year=period.year),
-            "cooperative__village__district",
+            HealthAssessment.objects.filter(
+                visible_cooperatives_q(user, path="cooperative"), period.region_q("cooperative__village__district"),
+                year=period.year,
+            ),
+            scope.unit_path("cooperative__village__district"),
             {"assessed": Count("id")},
         ),
     ]
     rows = []
-    for district in districts:
+    for unit in units:
         row = dict.fromkeys(COUNT_KEYS, 0)
         for part in parts:
-            found = part.get(district.pk, {})
+            found = part.get(unit.pk, {})
             row.update({key: value for key, value in found.items() if key in row})
-        row["district"] = district
+        row["district"] = unit if scope.level == REGENCY else None  # the lists filter by kecamatan only
+        row["region"] = unit
         rows.append(_with_national_reading(row))
     total = _with_national_reading({key: sum(row[key] for row in rows) for key in COUNT_KEYS})
-    return {"rows": rows, "total": total}
+    return {"rows": rows, "total": total, "level": scope.child_level}
 
 
 def office_figures(scorecard: dict, district: District | None) -> dict:
@@ -229,7 +277,10 @@ def office_figures(scorecard: dict, district: District | None) -> dict:
 
 def health_categories(*, user, period: Period) -> list[dict]:
     """Assessments of the period's year by category (best first), in one query."""
-    assessments = HealthAssessment.objects.filter(visible_cooperatives_q(user, path="cooperative"), year=period.year)
+    assessments = HealthAssessment.objects.filter(
+        visible_cooperatives_q(user, path="cooperative"), period.region_q("cooperative__village__district"),
+        year=period.year,
+    )
     if period.district is not None:
         assessments = assessments.filter(cooperative__village__district=period.district)
     return list(
@@ -241,7 +292,7 @@ def visits_by_assistant(*, user, period: Period, limit: int = 20) -> list[dict]:
     """Visits and cooperatives visited in the period's year per assistant, most first: two
     queries, the figures grouped by assistant only (``AssistantVisitSummary``, one row per
     assistant and cooperative), then the names of the ``limit`` shown."""
-    summaries = AssistantVisitSummary.objects.filter(visible_by_district_q(user), year=period.year)
+    summaries = AssistantVisitSummary.objects.filter(visible_by_district_q(user), period.region_q("district"), year=period.year)
     if period.district is not None:
         summaries = summaries.filter(district=period.district)
     rows = list(

@@ -18,9 +18,9 @@ from django.db.models import Count, DecimalField, F, FilteredRelation, IntegerFi
 from django.db.models.functions import Coalesce
 
 from cooperatives.choices import Status
-from cooperatives.selectors import office_districts
 
 from ...access import office_scope
+from ...scopes import REGENCY
 
 # The statuses the table counts, by column; dissolution statuses are not counted.
 AKTIF_NASIONAL = (Status.AKTIF, Status.KURANG_AKTIF)
@@ -81,15 +81,22 @@ def ministry_statistics(*, user, period) -> dict:
 
     Rows: every kecamatan of the office (zeros where none), or only the period's kecamatan;
     ``total`` (the kabupaten) only when no kecamatan is chosen. Money in Rupiah (Decimal).
-    Three queries: kecamatan names, the grouped rows, the total."""
+    Three queries: kecamatan names, the grouped rows, the total. A province office's rows
+    are its kabupaten/kota, a national office's its provinces (``scorecard_units``, grouped
+    on ``Scope.unit_path``; ``row["district"]`` is then None and ``row["region"]`` the row's
+    region); ``level`` says which."""
+    from .office import scorecard_units
+
     aggregates = statistics_aggregates()
     cooperatives = statistics_rows(user=user, period=period)
-    districts = [period.district] if period.district is not None else list(office_districts(scope=office_scope(user)))
-    grouped = {
-        row.pop("village__district"): row
-        for row in cooperatives.values("village__district").annotate(**aggregates).order_by()
-    }
+    scope = period.scope if period.region else office_scope(user)
+    units = [period.district] if period.district is not None else scorecard_units(scope)
+    unit = scope.unit_path("village__district")
+    grouped = {row.pop(unit): row for row in cooperatives.values(unit).annotate(**aggregates).order_by()}
     empty = {name: Decimal("0") if name in MONEY else 0 for name in aggregates}
-    rows = [{**empty, **grouped.get(district.pk, {}), "district": district} for district in districts]
+    rows = [
+        {**empty, **grouped.get(region.pk, {}), "district": region if scope.level == REGENCY else None, "region": region}
+        for region in units
+    ]
     total = cooperatives.aggregate(**aggregates) if period.district is None else None
-    return {"rows": rows, "total": total, "book_year": period.book_year}
+    return {"rows": rows, "total": total, "book_year": period.book_year, "level": scope.child_level}
