@@ -45,5 +45,5 @@ QUERY_BUDGETS: dict[str, int] = {
     "dashboard_trends": 9,  # + kecamatan options (+1 when chosen), status and RAT (one UNION of 5 years), health, labels, visits
     "dashboard_effect": 6,  # + kecamatan options (+1 when chosen), the cohort grouped by group and outcomes
     # Offline data JSON (H1, issue 15): session + user + roles, cooperatives, open follow-ups.
-    "assistants:offline_data": 6,
+    "assistants:offline_data": 5,
 }
