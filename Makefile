@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 REGIONS ?= 61.05
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test setup migrate demo messages check bench clean
+.PHONY: run test setup migrate demo messages check bench bench-data bench-load clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -60,12 +60,37 @@ BENCH_ARGS ?=
 BENCH_REGIONS ?= all
 BENCH_ENV = DATABASE_URL=postgres://postgres@127.0.0.1:5432/$(BENCH_DB) OFFICE_REGENCY_CODE=$(BENCH_OFFICE)
 BENCH_OFFICE ?=
-bench: setup
+bench-data: setup
 	psql $(BENCH_PG) -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$(BENCH_DB)'" | grep -q 1 \
 	  || createdb $(BENCH_PG) $(BENCH_DB)
 	$(BENCH_ENV) $(PY) manage.py migrate --noinput
 	$(BENCH_ENV) $(PY) manage.py generate_scale_data --regions $(BENCH_REGIONS) --cooperatives $(BENCH_COOPERATIVES) --visits $(BENCH_VISITS) --if-empty
+
+## BENCH_LOAD=50 also runs the mixed load (bench-load) with that many clients.
+bench: bench-data
 	$(BENCH_ENV) $(PY) manage.py benchmark $(BENCH_ARGS)
+	@if [ -n "$(BENCH_LOAD)" ]; then $(MAKE) --no-print-directory bench-load BENCH_LOAD_CLIENTS=$(BENCH_LOAD); fi
+
+## Mixed load (README, "Benchmarks"): gunicorn with the production settings on $(BENCH_BIND)
+## against the bench database, then `manage.py loadtest` with N clients for S seconds.
+BENCH_BIND ?= 127.0.0.1:8100
+BENCH_WORKERS ?= 5
+BENCH_LOAD_CLIENTS ?= 10
+BENCH_LOAD_SECONDS ?= 30
+BENCH_LOAD_ARGS ?=
+# One random key per make run, shared by gunicorn and the load test's sessions.
+BENCH_SECRET := $(shell od -An -N32 -tx1 /dev/urandom | tr -d ' \n')
+BENCH_PROD_ENV = DJANGO_SETTINGS_MODULE=koperasi_registry.settings.production SECRET_KEY=$(BENCH_SECRET) \
+  STATIC_ROOT=$(CURDIR)/var/bench-static DB_CONN_MAX_AGE=60
+bench-load: bench-data
+	$(BENCH_ENV) $(BENCH_PROD_ENV) $(PY) manage.py collectstatic --noinput -v0
+	@$(BENCH_ENV) $(BENCH_PROD_ENV) $(VENV)/bin/gunicorn koperasi_registry.wsgi --bind $(BENCH_BIND) \
+	  --workers $(BENCH_WORKERS) --timeout 60 --log-file var/bench-gunicorn.log & server=$$!; \
+	  trap 'kill $$server 2>/dev/null; wait $$server 2>/dev/null' EXIT INT TERM; \
+	  $(PY) -c "import socket, sys, time; h, p = '$(BENCH_BIND)'.rsplit(':', 1); \
+	    any(socket.socket().connect_ex((h, int(p))) == 0 or time.sleep(0.2) for _ in range(150))"; \
+	  $(BENCH_ENV) $(BENCH_PROD_ENV) $(PY) manage.py loadtest http://$(BENCH_BIND) \
+	    --clients $(BENCH_LOAD_CLIENTS) --duration $(BENCH_LOAD_SECONDS) $(BENCH_LOAD_ARGS)
 
 clean:
 	rm -rf $(VENV) var staticfiles
