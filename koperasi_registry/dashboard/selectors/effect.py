@@ -22,6 +22,8 @@ from django.db.models import (
     Count,
     Exists,
     ExpressionWrapper,
+    F,
+    FilteredRelation,
     IntegerField,
     OuterRef,
     Q,
@@ -34,6 +36,8 @@ from assistants.choices import VisitKind
 from assistants.selectors import coached_cooperative_ids
 from cooperatives.choices import Lifecycle, Status
 from cooperatives.models import Cooperative, HealthAssessment, RatFiling
+from cooperatives.models.years import stored_year
+from cooperatives.querysets import status_expression
 from cooperatives.status import recent_years, status_date
 
 from ..period import Period
@@ -101,21 +105,28 @@ def candidates(*, user, period: Period):
     today = period.today
     start = status_date(year=year - 1, today=today)
     end = status_date(year=year + 1, today=today)
-    end_status = (
-        Cooperative.objects.with_status_on(end, today=today)
-        .filter(pk=OuterRef("pk"))
-        .order_by()
-        .values("status")[:1]
-    )
-    queryset = (
+    queryset = (  # a stored 31 December reads the year-end row (a join), else the rule live
         Cooperative.objects.visible_to(user)
         .filter(lifecycle=Lifecycle.BERJALAN)
         .with_status_on(start, today=today)
     )
     if period.district is not None:
         queryset = queryset.filter(village__district=period.district)
+    end_year = stored_year(end) if end < today else None
+    if end >= today:  # today's status: a CASE over the row's own maintained columns
+        end_status = status_expression(today=today)
+    elif end_year is not None:  # the end year's stored row, one more join on the unique index
+        queryset = queryset.annotate(end_row=FilteredRelation("years", condition=Q(years__year=end_year)))
+        end_status = F("end_row__status")
+    else:
+        end_status = Subquery(
+            Cooperative.objects.with_status_on_live(end, today=today)
+            .filter(pk=OuterRef("pk"))
+            .order_by()
+            .values("status")[:1]
+        )
     return queryset.annotate(
-        end_status=Subquery(end_status),
+        end_status=end_status,
         coached=ExpressionWrapper(
             Q(pk__in=coached_cooperative_ids(user=user, year=year)), output_field=BooleanField()
         ),
