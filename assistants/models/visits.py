@@ -52,7 +52,7 @@ class RoundedUpMetresFormField(forms.IntegerField):
             number = Decimal(str(value).strip())
         except InvalidOperation:
             raise ValidationError(self.error_messages["invalid"], code="invalid") from None
-        if not number.is_finite():
+        if not number.is_finite() or number.adjusted() > 15:  # never int() of 1e999999999
             raise ValidationError(self.error_messages["invalid"], code="invalid")
         return int(number.to_integral_value(rounding=ROUND_CEILING))
 

@@ -79,7 +79,7 @@ def test_the_accuracy_field_takes_the_phones_decimal_reading_rounded_up(raw, cle
     assert field.clean(raw) == cleaned
 
 
-@pytest.mark.parametrize("raw", ["-1", "100000.5", "100001", "abc", "NaN", "Infinity", "1e400"])
+@pytest.mark.parametrize("raw", ["-1", "100000.5", "100001", "abc", "NaN", "Infinity", "1e400", "1e999999999", "-1e999999999"])
 def test_the_accuracy_field_refuses_what_no_phone_reports(raw):
     from django.core.exceptions import ValidationError
 
