@@ -54,12 +54,28 @@
 
   // --- Badge -------------------------------------------------------------------------
   var badge = document.getElementById("outbox-badge");
+  // The Pendamping's home page has a slot for the same count (#outbox-summary).
+  var summary = document.getElementById("outbox-summary");
   function refreshBadge() {
     if (!badge || !user) return Promise.resolve();
     return O.count(user).then(function (n) {
       badge.querySelector("[data-count]").textContent = String(n);
       badge.classList.toggle("d-none", n === 0);
       badge.dataset.count = String(n);
+      if (summary) {
+        summary.textContent = "";
+        if (n > 0) {
+          var box = document.createElement("div");
+          box.className = "alert alert-warning py-2 small";
+          box.appendChild(document.createTextNode(n + " " + (root.dataset.msgWaiting || "") + " "));
+          var link = document.createElement("a");
+          link.className = "alert-link";
+          link.href = badge.getAttribute("href");
+          link.textContent = root.dataset.msgOpenOutbox || "";
+          box.appendChild(link);
+          summary.appendChild(box);
+        }
+      }
     }).catch(function () { /* no IndexedDB: no outbox */ });
   }
   window.addEventListener("kr-outbox-change", refreshBadge);

@@ -155,6 +155,7 @@ def test_three_visits_logged_offline_reach_the_server_once_back_online(phone, li
     page = context.new_page()  # the tab closed, another opened, still no signal
     page.goto(live_server.url + "/")
     expect(badge(page)).to_have_text("Menunggu dikirim: 3")
+    expect(page.get_by_test_id("outbox-summary")).to_contain_text("3 kunjungan di ponsel ini belum terkirim")
     badge(page).click()
     expect(page.get_by_test_id("outbox-entry")).to_have_count(3)
     expect(page.get_by_test_id("outbox-list")).to_contain_text("Koperasi Tani Serawai")
