@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django_filters.fields import ModelChoiceField
 from django_filters.widgets import DateRangeWidget
 
-from cooperatives.forms import FastSelect
+from koperasi_registry.widgets import BoundedSelect, SearchSelect
 from cooperatives.models import Cooperative
 from cooperatives.status import recent_years
 from koperasi_registry.access import office_scope
@@ -24,6 +24,8 @@ from .models import (
 from .presence import Presence
 
 YES_NO = [("true", _("Ya")), ("false", _("Tidak"))]
+# Kecamatan: a select of a kabupaten's (< 100), a search field beyond (7,285 nationally).
+DISTRICT_PICKER = BoundedSelect("search_districts", limit=100)
 
 
 def _cooperatives(request):
@@ -85,12 +87,12 @@ class AssistantFilterSet(SearchMixin, django_filters.FilterSet):
 class VisitFilterSet(SearchMixin, django_filters.FilterSet):
     search_fields = ("cooperative__name", "findings", "people_met", "recommendations")
     q = django_filters.CharFilter(method="search", label=_("Cari"))
-    cooperative = django_filters.ModelChoiceFilter(queryset=_cooperatives, widget=FastSelect, label=_("Koperasi"))
+    cooperative = django_filters.ModelChoiceFilter(queryset=_cooperatives, widget=SearchSelect("search_cooperatives"), label=_("Koperasi"))
     district = django_filters.ModelChoiceFilter(
-        field_name="cooperative__village__district", queryset=_districts, label=_("Kecamatan")
+        field_name="cooperative__village__district", queryset=_districts, label=_("Kecamatan"), widget=DISTRICT_PICKER,
     )
     kind = django_filters.ChoiceFilter(choices=VisitKind.choices, label=_("Jenis kunjungan"))
-    assistant = django_filters.ModelChoiceFilter(queryset=_assistants, widget=FastSelect, label=_("Pendamping"))
+    assistant = django_filters.ModelChoiceFilter(queryset=_assistants, widget=SearchSelect("search_assistants"), label=_("Pendamping"))
     topic = django_filters.ModelChoiceFilter(
         queryset=VisitTopic.objects.all(), label=_("Topik"), method="filter_topic"
     )  # an EXISTS over the topics, not a join and DISTINCT over every visit column
@@ -123,12 +125,12 @@ class FollowUpFilterSet(SearchMixin, django_filters.FilterSet):
         method="filter_overdue", label=_("Lewat batas waktu"), widget=forms.Select(choices=[("", "---------"), *YES_NO])
     )
     district = django_filters.ModelChoiceFilter(
-        field_name="visit__cooperative__village__district", queryset=_districts, label=_("Kecamatan")
+        field_name="visit__cooperative__village__district", queryset=_districts, label=_("Kecamatan"), widget=DISTRICT_PICKER,
     )
     cooperative = django_filters.ModelChoiceFilter(
-        field_name="visit__cooperative", queryset=_cooperatives, widget=FastSelect, label=_("Koperasi")
+        field_name="visit__cooperative", queryset=_cooperatives, widget=SearchSelect("search_cooperatives"), label=_("Koperasi")
     )
-    owner = UserChoiceFilter(queryset=_owners, widget=FastSelect, label=_("Penanggung jawab"))
+    owner = UserChoiceFilter(queryset=_owners, widget=SearchSelect("search_users"), label=_("Penanggung jawab"))
     due_date = date_range("due_date", _("Batas waktu"))
 
     class Meta:
@@ -166,7 +168,7 @@ class MyCooperativeFilterSet(SearchMixin, django_filters.FilterSet):
 
 class CoachingTargetFilterSet(django_filters.FilterSet):
     year = django_filters.NumberFilter(label=_("Tahun"))
-    district = django_filters.ModelChoiceFilter(queryset=_districts, label=_("Kecamatan"))
+    district = django_filters.ModelChoiceFilter(queryset=_districts, label=_("Kecamatan"), widget=DISTRICT_PICKER)
 
     class Meta:
         model = CoachingTarget
@@ -181,7 +183,7 @@ class ProgrammeFilterSet(SearchMixin, django_filters.FilterSet):
     funding = django_filters.ChoiceFilter(choices=Funding.choices, label=_("Sumber dana"))
     year = django_filters.NumberFilter(label=_("Tahun anggaran"))
     cooperative = django_filters.ModelChoiceFilter(
-        queryset=_cooperatives, widget=FastSelect, label=_("Koperasi peserta"), method="filter_participant"
+        queryset=_cooperatives, widget=SearchSelect("search_cooperatives"), label=_("Koperasi peserta"), method="filter_participant"
     )  # an EXISTS over the participations, not a join and DISTINCT
 
     class Meta:
@@ -197,11 +199,11 @@ class FinancingProposalFilterSet(SearchMixin, django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Cari"))
     status = django_filters.ChoiceFilter(choices=ProposalStatus.choices, label=_("Status"))
     kind = django_filters.ChoiceFilter(choices=ProposalKind.choices, label=_("Jenis dokumen"))
-    cooperative = django_filters.ModelChoiceFilter(queryset=_cooperatives, widget=FastSelect, label=_("Koperasi"))
+    cooperative = django_filters.ModelChoiceFilter(queryset=_cooperatives, widget=SearchSelect("search_cooperatives"), label=_("Koperasi"))
     district = django_filters.ModelChoiceFilter(
-        field_name="cooperative__village__district", queryset=_districts, label=_("Kecamatan")
+        field_name="cooperative__village__district", queryset=_districts, label=_("Kecamatan"), widget=DISTRICT_PICKER,
     )
-    assistant = django_filters.ModelChoiceFilter(queryset=_assistants, widget=FastSelect, label=_("Pendamping"))
+    assistant = django_filters.ModelChoiceFilter(queryset=_assistants, widget=SearchSelect("search_assistants"), label=_("Pendamping"))
     created_at = django_filters.DateFromToRangeFilter(
         label=_("Dicatat"), widget=DateRangeWidget(attrs={"type": "date"})
     )
@@ -242,7 +244,7 @@ class CoverageFilterSet(SearchMixin, django_filters.FilterSet):
     year = django_filters.ChoiceFilter(method="no_op", choices=_coverage_years, empty_label=None, label=_("Tahun"))
     district = django_filters.ModelChoiceFilter(
         field_name="village__district", queryset=_districts, label=_("Kecamatan"), empty_label=_("Semua"),
-        widget=FastSelect,  # 14 kecamatan for a kabupaten, 7,285 for a national install
+        widget=DISTRICT_PICKER,
     )
     coverage = django_filters.ChoiceFilter(
         method="filter_coverage", choices=COVERAGE_CHOICES, label=_("Cakupan"), empty_label=_("Semua")

@@ -18,11 +18,13 @@ from koperasi_registry.concurrency import VersionedModelForm
 from koperasi_registry.formatting import format_date
 from koperasi_registry.formfields import PK_MAX, PK_MIN, BoundedModelMultipleChoiceField
 from koperasi_registry.uploads import DOCUMENT_EXTENSIONS, IMAGE_EXTENSIONS, FileCheck
+from koperasi_registry.widgets import BoundedSelect, SearchSelect, SearchSelectMultiple, use_widget
 
 from . import selectors, services
 from .models import BusinessAssistant, CoachingTarget, CoachingVisit, FinancingProposal, FollowUp, Programme, VisitTopic
 
 MAX_FILES = 10
+OFFICERS_AS_BOXES = 50  # more office officers than this: a search field instead of checkboxes
 
 
 class DateInput(forms.DateInput):
@@ -158,6 +160,10 @@ class VisitForm(VersionedModelForm):
             participations__cooperative__in=fields["cooperative"].queryset.values("pk")
         ).distinct()
         if self.office:
+            # Office users choose among every visible cooperative and assistant: search fields
+            # (a Pendamping keeps the select of their assigned ones, which the offline form reads).
+            use_widget(fields["cooperative"], SearchSelect("search_cooperatives"))
+            use_widget(fields["assistant"], SearchSelect("search_assistants", params={"active": "1"}))
             fields["assistant"].queryset = (
                 BusinessAssistant.objects.in_office(scope=access.office_scope(user))
                 .filter(is_active=True).select_related("user")
@@ -165,6 +171,8 @@ class VisitForm(VersionedModelForm):
             fields["officers"].queryset = get_user_model().objects.filter(
                 is_active=True, groups__name__in=[access.ADMIN, access.STAF, access.KABID]
             ).distinct().order_by("first_name", "username")
+            if fields["officers"].queryset[: OFFICERS_AS_BOXES + 1].count() > OFFICERS_AS_BOXES:
+                use_widget(fields["officers"], SearchSelectMultiple("search_users", params={"role": "officer"}))
             if not self.instance.pk:
                 fields["officers"].initial = [user.pk]
         else:
@@ -249,6 +257,8 @@ class NewFollowUpForm(forms.Form):
 
     def __init__(self, *args, user, owners, **kwargs):
         super().__init__(*args, **kwargs)
+        if sees_whole_office(user):  # every office person: a search field (a Pendamping's few stay a select)
+            use_widget(self.fields["owner"], SearchSelect("search_users"))
         self.fields["owner"].queryset = owners
         self.fields["owner"].initial = user.pk
         for name in ("owner", "due_date"):  # needed once an action is typed: marked as required
@@ -327,6 +337,7 @@ class CoachingTargetForm(VersionedModelForm):
     class Meta:
         model = CoachingTarget
         fields = ["year", "district", "target_count", "notes"]
+        widgets = {"district": BoundedSelect("search_districts", limit=100)}  # a search field beyond a kabupaten
 
     def __init__(self, *args, scope, **kwargs):
         super().__init__(*args, **kwargs)
@@ -338,8 +349,8 @@ class CoachingTargetForm(VersionedModelForm):
 class ProgrammeForm(VersionedModelForm):
     participants = BoundedModelMultipleChoiceField(
         queryset=Cooperative.objects.none(), required=False, label=_("Koperasi peserta"),
-        widget=forms.SelectMultiple(attrs={"size": 10}),
-        help_text=_("Tahan Ctrl (atau sentuh lama di ponsel) untuk memilih beberapa."),
+        widget=SearchSelectMultiple("search_cooperatives"),
+        help_text=_("Ketik nama, NIK atau kode dinas untuk menambah koperasi."),
     )
 
     class Meta:
@@ -359,12 +370,18 @@ class ProgrammeForm(VersionedModelForm):
 
 
 class FinancingProposalForm(VersionedModelForm):
-    assistant = AssistantChoiceField(queryset=BusinessAssistant.objects.none(), required=False, label=_("Pendamping"))
+    assistant = AssistantChoiceField(
+        queryset=BusinessAssistant.objects.none(), required=False, label=_("Pendamping"),
+        widget=SearchSelect("search_assistants"),
+    )
 
     class Meta:
         model = FinancingProposal
         fields = ["cooperative", "assistant", "kind", "purpose", "amount", "lender", "status", "submitted_on", "decided_on", "notes"]
-        widgets = {"submitted_on": DateInput(), "decided_on": DateInput(), "notes": forms.Textarea(attrs={"rows": 3})}
+        widgets = {
+            "submitted_on": DateInput(), "decided_on": DateInput(), "notes": forms.Textarea(attrs={"rows": 3}),
+            "cooperative": SearchSelect("search_cooperatives"),
+        }
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -381,7 +398,9 @@ class FinancingProposalForm(VersionedModelForm):
 
 
 class MonthlyReportForm(forms.Form):
-    assistant = AssistantChoiceField(queryset=BusinessAssistant.objects.none(), label=_("Pendamping"))
+    assistant = AssistantChoiceField(
+        queryset=BusinessAssistant.objects.none(), label=_("Pendamping"), widget=BoundedSelect("search_assistants", limit=50)
+    )
     month = forms.DateField(
         label=_("Bulan"), input_formats=["%Y-%m"], widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m")
     )

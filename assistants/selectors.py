@@ -160,8 +160,12 @@ def followup_list(*, user, today: datetime.date | None = None):
     )
 
 
-def followup_summary(*, followups, today: datetime.date | None = None):
-    """Open and overdue follow-ups by kecamatan and by owner: two grouped queries."""
+SUMMARY_ROWS = 10  # the follow-up list's summaries: the first rows (most overdue), whatever N
+
+
+def followup_summary(*, followups, today: datetime.date | None = None, limit: int = SUMMARY_ROWS):
+    """Open and overdue follow-ups by kecamatan and by owner: two grouped queries, each
+    the ``limit`` rows with most overdue (the filters reach the others)."""
     today = _today(today)
     counts = {
         "open": Count("id", filter=Q(status=FollowUpStatus.OPEN)),
@@ -178,7 +182,7 @@ def followup_summary(*, followups, today: datetime.date | None = None):
         .annotate(**counts)
         .order_by("-overdue", "owner__first_name", "owner__username")
     )
-    return {"by_district": list(by_district), "by_owner": list(by_owner)}
+    return {"by_district": list(by_district[:limit]), "by_owner": list(by_owner[:limit])}
 
 
 # --- Targets ---------------------------------------------------------------------------

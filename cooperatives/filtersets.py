@@ -10,7 +10,9 @@ from koperasi_registry.access import office_scope
 from koperasi_registry.scopes import REGENCY
 
 from .choices import Bentuk, Jenis, Status, VillageKind
-from .forms import FastSelect, GroupedVillageIterator, VillageChoiceField
+from koperasi_registry.widgets import BoundedSelect, SearchSelect
+
+from .forms import GroupedVillageIterator, VillageChoiceField
 from .health.filtersets import latest_health_category_filter
 from .models import Cooperative, Kelompok, RatFiling, Village
 from .selectors import office_districts, office_villages
@@ -79,9 +81,12 @@ class CooperativeFilterSet(django_filters.FilterSet):
     ))
     district = django_filters.ModelChoiceFilter(
         field_name="village__district", queryset=_districts, label=_("Kecamatan"), empty_label=_("Semua"),
-        widget=FastSelect,  # 14 kecamatan for a kabupaten, 7,285 for a national install
+        widget=BoundedSelect("search_districts", limit=100),  # a kabupaten's < 100; 7,285 nationally: a search field
     )
-    village = VillageFilter(queryset=_villages, label=_("Desa/kelurahan"), empty_label=_("Semua"))
+    village = VillageFilter(
+        queryset=_villages, label=_("Desa/kelurahan"), empty_label=_("Semua"),
+        widget=SearchSelect("search_villages", depends=("district",)),  # a desa search within the kecamatan
+    )
     year = django_filters.ChoiceFilter(
         method="no_op", choices=_status_years, label=_("Status per akhir tahun"),
         empty_label=_("Hari ini"),
@@ -173,7 +178,8 @@ class VillageFilterSet(django_filters.FilterSet):
         attrs={"placeholder": _("Nama atau kode desa/kelurahan"), "type": "search"}
     ))
     district = django_filters.ModelChoiceFilter(
-        queryset=_districts, label=_("Kecamatan"), empty_label=_("Semua"), widget=FastSelect,
+        queryset=_districts, label=_("Kecamatan"), empty_label=_("Semua"),
+        widget=BoundedSelect("search_districts", limit=100),
     )
     kind = django_filters.ChoiceFilter(choices=VillageKind.choices, label=_("Jenis"), empty_label=_("Semua"))
     coverage = django_filters.ChoiceFilter(

@@ -8,13 +8,13 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.models import ModelChoiceIterator, ModelChoiceIteratorValue
 from django.forms.utils import flatatt
-from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from koperasi_registry.concurrency import VersionedModelForm
 from koperasi_registry.uploads import FileCheck
+from koperasi_registry.widgets import BoundedSelect, SearchSelect
 
 from .choices import VillageKind
 from .models import Cooperative, District, Kelompok, RatAttachment, RatFiling, Village
@@ -100,12 +100,16 @@ class RupiahField(forms.DecimalField):
 
 
 class CooperativeForm(VersionedModelForm):
-    # Not stored: narrows the village select (htmx swaps its options; without JS the full
-    # grouped list stays usable) and is checked against the chosen village.
+    # Not stored: narrows the desa search (search_select.js sends it along) and is checked
+    # against the chosen village. A select of a kabupaten's kecamatan, a search field beyond.
     district = forms.ModelChoiceField(
-        queryset=District.objects.none(), required=False, label=_("kecamatan"), empty_label=_("Semua kecamatan")
+        queryset=District.objects.none(), required=False, label=_("kecamatan"), empty_label=_("Semua kecamatan"),
+        widget=BoundedSelect("search_districts", limit=100),
     )
-    village = VillageChoiceField(queryset=Village.objects.none(), label=_("desa/kelurahan"))
+    village = VillageChoiceField(
+        queryset=Village.objects.none(), label=_("desa/kelurahan"),
+        widget=SearchSelect("search_villages", depends=("district",)),  # 83,762 nationally
+    )
 
     class Meta:
         model = Cooperative
@@ -163,14 +167,6 @@ class CooperativeForm(VersionedModelForm):
         # Only the villages of the user's office scope (``access.office_scope``).
         self.fields["village"].queryset = office_villages(scope=scope)
         self.fields["district"].queryset = office_districts(scope=scope)
-        self.fields["district"].widget.attrs.update(
-            {
-                "hx-get": reverse("cooperatives:village_options"),
-                "hx-target": "#id_village",
-                "hx-trigger": "change",
-                "hx-swap": "innerHTML",
-            }
-        )
         if self.instance.pk and self.instance.village_id and "district" not in self.initial:
             self.initial["district"] = self.instance.village.district_id
 

@@ -4,9 +4,13 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from assistants import search as assistant_search
+from cooperatives import search as registry_search
+
 from . import access_views, export_views, password_reset, pwa
 from .dashboard import map_views, report_views, trend_views
 from .dashboard.views import DashboardView
+from .search_views import SearchView
 
 admin.site.site_header = settings.OFFICE_NAME
 admin.site.site_title = "Koperasi Registry"
@@ -22,6 +26,12 @@ urlpatterns = [
     path("ekspor/<int:pk>/", export_views.ExportJobView.as_view(), name="export_job"),
     path("ekspor/<int:pk>/unduh/", export_views.ExportDownloadView.as_view(), name="export_download"),
     path("ekspor/<int:pk>/coba-lagi/", export_views.ExportRetryView.as_view(), name="export_job_retry"),
+    # JSON behind the search fields (koperasi_registry/widgets.py, search_views.py)
+    path("cari/koperasi/", SearchView.of(registry_search.COOPERATIVES).as_view(), name="search_cooperatives"),
+    path("cari/desa/", SearchView.of(registry_search.VILLAGES).as_view(), name="search_villages"),
+    path("cari/kecamatan/", SearchView.of(registry_search.DISTRICTS).as_view(), name="search_districts"),
+    path("cari/pendamping/", SearchView.of(assistant_search.ASSISTANTS).as_view(), name="search_assistants"),
+    path("cari/pengguna/", SearchView.of(assistant_search.USERS).as_view(), name="search_users"),
     path("akses/", access_views.PermissionListView.as_view(), name="permissions"),
     path("koperasi/", include("cooperatives.urls")),
     path("pendampingan/", include("assistants.urls")),

@@ -13,6 +13,8 @@ from ..models import District
 from .models import HealthAssessment, HealthInstrument
 from .selectors import health_category_choices, with_latest_health_category
 
+from koperasi_registry.widgets import BoundedSelect
+
 
 def _category_choices():
     return health_category_choices()
@@ -52,7 +54,8 @@ class AssessmentFilterSet(django_filters.FilterSet):
     category = django_filters.ChoiceFilter(choices=_category_choices, label=_("Kategori"), empty_label=_("Semua"))
     instrument = django_filters.ModelChoiceFilter(queryset=_instruments, label=_("Instrumen"), empty_label=_("Semua"))
     district = django_filters.ModelChoiceFilter(
-        field_name="cooperative__village__district", queryset=_districts, label=_("Kecamatan"), empty_label=_("Semua")
+        field_name="cooperative__village__district", queryset=_districts, label=_("Kecamatan"), empty_label=_("Semua"),
+        widget=BoundedSelect("search_districts", limit=100),  # a search field beyond a kabupaten
     )
     jenis = django_filters.ChoiceFilter(
         field_name="cooperative__jenis", choices=Jenis.choices, label=_("Jenis"), empty_label=_("Semua")

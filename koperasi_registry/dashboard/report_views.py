@@ -18,6 +18,7 @@ from koperasi_registry.exports import safe_sheet
 from koperasi_registry.formatting import format_date
 
 from .selectors.statistics import COLUMN_STATUSES, COUNTED, NOT_COUNTED, ministry_statistics
+from .paging import page_of_rows
 from .views import DashboardPageMixin
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -70,6 +71,9 @@ class StatisticsView(DashboardPageMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         statistics = self.statistics()
+        # At most a page of rows in the HTML (the export and the total keep them all).
+        row_page = page_of_rows(statistics["rows"], params=self.request.GET, chosen=self.period.district)
+        statistics = {**statistics, "rows": row_page.rows}
         for row in statistics["rows"]:
             if row["district"] is not None:
                 row["links"] = drill_down(self.period, row["district"].pk)
@@ -82,6 +86,7 @@ class StatisticsView(DashboardPageMixin, TemplateView):
             statistics=statistics,
             header=self.header(),
             not_counted_url=drill_down(self.period)["not_counted"],
+            row_page=row_page,
             **kwargs,
         )
 

@@ -6,6 +6,7 @@ from cooperatives.models import Regency
 from koperasi_registry.access import PermissionRequiredMixin, can
 
 from . import selectors
+from .paging import page_of_rows
 from .period import period_from_request
 
 
@@ -56,6 +57,8 @@ class DashboardView(PermissionRequiredMixin, PeriodMixin, TemplateView):
             target = selectors.coaching_target(period=period)
             context.update(
                 scorecard=scorecard,
+                # At most a page of rows in the HTML (7,285 kecamatan nationally); the total counts all.
+                scorecard_page=page_of_rows(scorecard["rows"], params=self.request.GET, chosen=period.district),
                 figures=figures,
                 health=selectors.health_categories(user=user, period=period),
                 assistants=selectors.visits_by_assistant(user=user, period=period),

@@ -343,7 +343,8 @@ def test_the_village_must_lie_in_the_chosen_kecamatan(client_as, staf, sintang):
     assert response.status_code == 302
     edit = client.get(reverse("cooperatives:cooperative_edit", args=[Cooperative.objects.get().pk]))
     assert edit.context["form"]["district"].value() == second.pk
-    assert 'hx-get="/koperasi/desa/"' in edit.content.decode()
+    html = edit.content.decode()  # the desa search sends the kecamatan along (koperasi_registry/widgets.py)
+    assert 'data-search-url="/cari/desa/"' in html and 'data-search-depends="district"' in html
 
 
 def test_a_filing_saved_meanwhile_is_reported_not_a_500(client_as, staf, sintang, monkeypatch):

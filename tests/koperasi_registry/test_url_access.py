@@ -67,6 +67,12 @@ TABLE = {
     "dashboard_map_data": page(OFFICE),
     "dashboard_statistics": page(OFFICE),
     "permissions": page({A}),
+    # JSON behind the search fields (koperasi_registry/search_views.py): rows in the user's scope
+    "search_cooperatives": page(EVERYONE),
+    "search_villages": page(EVERYONE),
+    "search_districts": page(EVERYONE),
+    "search_assistants": page(EVERYONE),
+    "search_users": page(EVERYONE),
     "export_job": page(EVERYONE | {NO_ROLE}, "export_job", MY_EXPORTS),
     "export_download": page(EVERYONE | {NO_ROLE}, "export_job", MY_EXPORTS),
     "export_job_retry": page(EVERYONE | {NO_ROLE}, "export_job", MY_EXPORTS, method="post", ok=302),

@@ -1,0 +1,52 @@
+"""What the search fields over coaching people find (``koperasi_registry/search_views.py``):
+the assistants the user may see, and the users they may name (follow-up owners, or with
+``?role=officer`` the office's officers on a visit)."""
+
+from django.contrib.auth import get_user_model
+
+from cooperatives.permissions import sees_whole_office
+from koperasi_registry import access
+from koperasi_registry.search_views import SearchSource
+
+from .forms import followup_owners
+from .models import BusinessAssistant
+
+OFFICER_ROLES = (access.ADMIN, access.STAF, access.KABID)
+
+
+def _assistants(request):
+    queryset = BusinessAssistant.objects.visible_to(request.user).select_related("user")
+    if request.GET.get("active") == "1":  # the visit form names only active assistants
+        queryset = queryset.filter(is_active=True)
+    return queryset.order_by("user__first_name", "user__last_name", "user__username", "pk")
+
+
+def _users(request):
+    user = request.user
+    if request.GET.get("role") == "officer":
+        if not sees_whole_office(user):
+            return get_user_model().objects.none()
+        queryset = get_user_model().objects.filter(
+            is_active=True, pk__in=get_user_model().objects.filter(groups__name__in=OFFICER_ROLES).values("pk")
+        )
+    else:
+        queryset = followup_owners(user)
+    return queryset.order_by("first_name", "last_name", "username", "pk")
+
+
+def user_label(user) -> str:
+    return user.get_full_name() or user.username
+
+
+ASSISTANTS = SearchSource(
+    permission="assistants.view_businessassistant",
+    queryset=_assistants,
+    fields=("user__first_name", "user__last_name", "user__username"),
+    label=str,
+)
+USERS = SearchSource(
+    permission="assistants.view_followup",
+    queryset=_users,
+    fields=("first_name", "last_name", "username"),
+    label=user_label,
+)

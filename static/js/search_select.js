@@ -1,0 +1,134 @@
+// Search fields (koperasi_registry/widgets.py): a <select data-search-url> holds only its
+// chosen option(s); this turns it into a type-to-search field over the vendored Tom Select.
+// - an empty query lists the first 20 (on focus), then at least data-search-min characters
+//   (2) search, debounced (300 ms); the server matches, so every answer replaces the list;
+// - data-search-depends="district" sends the value of the same form's field "district"
+//   along (a desa within the chosen kecamatan), and a change there empties this field;
+// - keyboard: arrows, Enter, Escape, Backspace (Tom Select); large touch targets (app.css).
+// Loaded by base.html with defer after tom-select.complete.min.js; no inline script (CSP).
+(function () {
+  "use strict";
+  if (typeof window.TomSelect !== "function") { return; }
+  var english = (document.documentElement.lang || "id").indexOf("en") === 0;
+  var TEXT = english ? {
+    typeMore: "Type at least %s letters to search…", none: "Nothing found", loading: "Searching…",
+    more: "More results: type more letters to narrow them down.", failed: "Search failed; try again.",
+    placeholder: "Type to search…"
+  } : {
+    typeMore: "Ketik sedikitnya %s huruf untuk mencari…", none: "Tidak ditemukan", loading: "Mencari…",
+    more: "Masih ada hasil lain: ketik lebih banyak huruf untuk mempersempit.", failed: "Pencarian gagal; coba lagi.",
+    placeholder: "Ketik untuk mencari…"
+  };
+
+  function text(value) {
+    var span = document.createElement("span");
+    span.textContent = value;
+    return span.outerHTML;
+  }
+
+  function dependencyFields(select) {
+    var names = (select.dataset.searchDepends || "").split(" ").filter(Boolean);
+    var form = select.form;
+    return names.map(function (name) {
+      return form ? form.elements.namedItem(name) : document.querySelector('[name="' + name + '"]');
+    }).filter(Boolean);
+  }
+
+  function enhance(select) {
+    if (select.tomselect) { return; }
+    var url = select.dataset.searchUrl;
+    var minChars = parseInt(select.dataset.searchMin || "2", 10);
+    var depends = dependencyFields(select);
+    var more = false;
+    var failed = false;
+    var controller = null;
+    var emptyLabel = "";
+    Array.prototype.forEach.call(select.options, function (option) {
+      if (option.value === "") { emptyLabel = option.textContent; }
+    });
+    var plugins = select.multiple ? ["remove_button"] : [];
+    if (!select.multiple && !select.required) { plugins.push("clear_button"); }
+
+    var settings = {
+      valueField: "id",
+      labelField: "text",
+      searchField: [],
+      sortField: [{ field: "$order" }],
+      score: function () { return function () { return 1; }; },  // the server has matched
+      maxOptions: null,
+      preload: "focus",
+      loadThrottle: 300,
+      allowEmptyOption: false,
+      hidePlaceholder: false,
+      placeholder: select.dataset.placeholder || emptyLabel || TEXT.placeholder,
+      plugins: plugins,
+      closeAfterSelect: true,
+      shouldLoad: function (query) { return query.length === 0 || query.length >= minChars; },
+      load: function (query, callback) {
+        var self = this;
+        var params = new URLSearchParams({ q: query });
+        depends.forEach(function (field) { if (field.value) { params.set(field.name, field.value); } });
+        var separator = url.indexOf("?") === -1 ? "?" : "&";
+        if (controller) { controller.abort(); }
+        controller = new AbortController();
+        failed = false;
+        fetch(url + separator + params.toString(), {
+          headers: { Accept: "application/json" }, credentials: "same-origin", signal: controller.signal
+        }).then(function (response) {
+          if (!response.ok) { throw new Error(response.status); }
+          return response.json();
+        }).then(function (data) {
+          more = Boolean(data.more);
+          // Only this answer's rows (and what is chosen): earlier answers do not linger.
+          self.clearOptions();
+          self.loadedSearches = {};
+          callback(data.results);
+        }).catch(function (error) {
+          if (error.name === "AbortError") { return; }
+          failed = true;
+          more = false;
+          callback();
+        });
+      },
+      render: {
+        option: function (data) { return "<div>" + text(data.text) + "</div>"; },
+        item: function (data) { return "<div>" + text(data.text) + "</div>"; },
+        no_results: function () { return '<div class="no-results">' + text(failed ? TEXT.failed : TEXT.none) + "</div>"; },
+        not_loading: function () {
+          return '<div class="no-results">' + text(TEXT.typeMore.replace("%s", minChars)) + "</div>";
+        },
+        loading: function () { return '<div class="loading">' + text(TEXT.loading) + "</div>"; },
+        dropdown_footer: function () {
+          return '<div class="search-select-more small text-body-secondary px-2 py-1" hidden>' + text(TEXT.more) + "</div>";
+        }
+      },
+      onLoad: function () {
+        var footer = this.dropdown.querySelector(".search-select-more");
+        if (footer) { footer.hidden = !more; }
+      }
+    };
+    if (!select.multiple) { settings.maxItems = 1; }
+    var control = new window.TomSelect(select, settings);
+    // Accessible name: the <label for=id> now names Tom Select's text input.
+    var label = select.id ? document.querySelector('label[for="' + select.id + '"]') : null;
+    if (label && control.control_input) {
+      if (!label.id) { label.id = select.id + "-label"; }
+      control.control_input.setAttribute("aria-labelledby", label.id);
+    }
+    depends.forEach(function (field) {
+      field.addEventListener("change", function () {
+        control.clear();
+        control.clearOptions();
+        control.wrapper.classList.remove("preloaded");
+      });
+    });
+  }
+
+  function enhanceAll(root) {
+    (root || document).querySelectorAll("select[data-search-url]").forEach(enhance);
+  }
+  enhanceAll(document);
+  // Forms added later (htmx swaps, formset rows) get the same treatment.
+  document.addEventListener("htmx:afterSettle", function (event) { enhanceAll(event.target); });
+  window.searchSelect = { enhance: enhance, enhanceAll: enhanceAll };
+})();
