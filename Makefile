@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 REGIONS ?= 61.05
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test setup migrate demo messages check bench bench-data bench-load clean
+.PHONY: run test setup migrate demo messages check bench bench-data bench-load restore-drill clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -91,6 +91,11 @@ bench-load: bench-data
 	    any(socket.socket().connect_ex((h, int(p))) == 0 or time.sleep(0.2) for _ in range(150))"; \
 	  $(BENCH_ENV) $(BENCH_PROD_ENV) $(PY) manage.py loadtest http://$(BENCH_BIND) \
 	    --clients $(BENCH_LOAD_CLIENTS) --duration $(BENCH_LOAD_SECONDS) $(BENCH_LOAD_ARGS)
+
+## Back up and restore a demo database with pg_dump/pg_restore and compare every table's
+## row count (README, "Backups and the restore drill"); DRILL_SOURCE=<db> drills a copy of another.
+restore-drill: setup
+	.ci/restore-drill
 
 clean:
 	rm -rf $(VENV) var staticfiles
