@@ -279,3 +279,46 @@ def test_status_filter_sql_has_no_distinct(sintang, admin):
         assert "DISTINCT" not in sql
         if year:  # the past year reads its stored row, not a subquery over the filings
             assert "cooperatives_cooperativeyear" in sql and "cooperatives_ratfiling" not in sql
+
+
+# --- Query counts equal at two data sizes ---------------------------------------------------
+
+
+def _count_queries(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries.captured_queries)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/koperasi/?status=aktif",
+        f"/koperasi/?status=aktif&status=kurang_aktif&year={THIS_YEAR - 2}",
+        "dashboard_trends",
+        f"dashboard_trends?year={THIS_YEAR - 1}",
+        "dashboard_effect",
+        f"dashboard_effect?year={THIS_YEAR - 1}",
+    ],
+)
+def test_the_same_number_of_queries_for_few_and_many_cooperatives(client_as, admin, sintang, url):
+    from django.urls import reverse
+
+    if url.startswith("dashboard"):
+        name, _, query = url.partition("?")
+        url = reverse(name) + (f"?{query}" if query else "")
+    villages = list(Village.objects.order_by("code")[:30])
+
+    def add(index):
+        coop = CooperativeFactory(village=villages[index], founded_on=D(THIS_YEAR - 8, 1, 1))
+        _filing(coop, THIS_YEAR - 2 - index % 4)
+
+    for index in range(3):
+        add(index)
+    client = client_as(admin)
+    few = _count_queries(client, url)
+    for index in range(3, 30):
+        add(index)
+    assert _count_queries(client, url) == few

@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from cooperatives.models import Cooperative, Village
 from cooperatives.region_loader import UnknownRegionCode, load_regions, resolve_regencies
-from cooperatives.services import cooperative_refresh_rat_summary
+from cooperatives.services import cooperative_refresh_rat_summary, cooperative_years_rebuild
 
 from .people import people, visits
 from .registry import cooperatives_and_filings
@@ -80,6 +80,8 @@ def generate(
             counts = cooperatives_and_filings(run, villages, cooperatives, years)
         with run.step("last_rat_year (cooperative_refresh_rat_summary)"):
             cooperative_refresh_rat_summary()
+        with run.step("status per akhir tahun (cooperative_years_rebuild)"):
+            cooperative_years_rebuild()
         with run.step("pengguna, pendamping, penugasan"):
             counts.update(people(run, assistants, counts.pop("new_ids")))
         if visit_count:
