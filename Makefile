@@ -4,6 +4,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 REGIONS ?= 61.05
 HOST ?= 127.0.0.1:8000
+# The address to open for runserver's HOST: a bare port (HOST=8080) is served on 127.0.0.1.
+SITE_URL = http://$(if $(findstring :,$(HOST)),$(HOST),127.0.0.1:$(HOST))/
 
 .PHONY: run test setup migrate demo messages check bench bench-data bench-load restore-drill clean
 
@@ -21,14 +23,13 @@ migrate: setup
 
 demo: migrate
 	$(PY) manage.py load_regions $(REGIONS)
-	@# seed_demo prints the login address of the default HOST: show the one served.
-	@$(PY) manage.py seed_demo >var/seed_demo.log 2>&1 || { cat var/seed_demo.log; exit 1; }
-	@sed 's#http://127\.0\.0\.1:8000/#http://$(HOST)/#' var/seed_demo.log
+	@# seed_demo prints the login address of the HOST served (make run HOST=0.0.0.0:8080).
+	$(PY) manage.py seed_demo --host '$(HOST)'
 
 ## Run the app on SQLite (var/koperasi.sqlite3) with Sintang's regions and demo data, and
 ## the background worker (imports, large exports) beside it; Ctrl-C stops both.
 run: demo
-	@echo "Koperasi Registry: http://$(HOST)/  (login: http://$(HOST)/accounts/login/; Ctrl-C to stop)"
+	@echo "Koperasi Registry: $(SITE_URL)  (login: $(SITE_URL)accounts/login/; Ctrl-C to stop)"
 	@echo "Background worker: manage.py db_worker, log in var/worker.log"
 	@$(PY) manage.py db_worker --no-reload >>var/worker.log 2>&1 & worker=$$!; \
 	  stop() { kill $$worker 2>/dev/null && wait $$worker; }; \

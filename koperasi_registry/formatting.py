@@ -32,3 +32,24 @@ def format_date(value, style: str = "DATE_FORMAT") -> str:
         value = timezone.localtime(value) if timezone.is_aware(value) else value
         return formats.date_format(value, "DATETIME_FORMAT" if style == "DATE_FORMAT" else style)
     return formats.date_format(value, style)
+
+
+def format_coordinates(latitude, longitude, decimals: int = 6) -> str:
+    """``(0.402541, 112.881915)`` -> ``0.402541, 112.881915`` in every language: a dot
+    decimal (as GPS apps and maps read it) and a comma between the two, never the
+    Indonesian ``0,402541, 112,881915``. Either missing: ``–``."""
+    if latitude in (None, "") or longitude in (None, ""):
+        return EMPTY
+    try:
+        lat, lng = (Decimal(str(value).strip().replace(",", ".")) for value in (latitude, longitude))
+    except ArithmeticError:
+        return EMPTY
+    if not (lat.is_finite() and lng.is_finite()):
+        return EMPTY
+    return f"{lat:.{decimals}f}, {lng:.{decimals}f}"
+
+
+def geo_uri(latitude, longitude) -> str:
+    """The RFC 5870 ``geo:`` address of a point (a phone opens it in its map app), or ``""``."""
+    text = format_coordinates(latitude, longitude)
+    return "" if text == EMPTY else "geo:" + text.replace(" ", "")

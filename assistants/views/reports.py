@@ -21,14 +21,21 @@ class MonthlyReportView(PermissionRequiredMixin, View):
     follow-ups: printable, and as XLSX with ``?_export=xlsx``."""
 
     permission_required = "assistants.view_monthly_report"
+
     def get(self, request):
         user = request.user
         own = selectors.assistant_for_user(user)
+        this_month = timezone.localdate().replace(day=1)
+        submitted = "assistant" in request.GET or "month" in request.GET
+        if not submitted and own is None:
+            # First open by an office user: nothing chosen yet, so nothing to complain about.
+            form = forms.MonthlyReportForm(initial={"month": this_month}, user=user)
+            return render(request, "assistants/monthly_report.html", {"form": form, "title": _t("Laporan bulanan pendamping")})
         data = request.GET.copy()
         if "assistant" not in data and own is not None:
             data["assistant"] = str(own.pk)
         if "month" not in data:
-            data["month"] = timezone.localdate().strftime("%Y-%m")
+            data["month"] = this_month.strftime("%Y-%m")
         form = forms.MonthlyReportForm(data, user=user)
         context = {"form": form, "title": _t("Laporan bulanan pendamping")}
         if not form.is_valid():

@@ -23,3 +23,20 @@ def status_q(period, district=None, **params) -> str:
 def period_q(period, district=None, **params) -> str:
     """For any other list: the kecamatan and ``params``."""
     return period.query(district_id=district, **_params(params))
+
+
+@register.simple_tag
+def status_rules():
+    """``{% status_rules as rules %}``: the status rule's settings (``rules.window``; the
+    primer and sekunder deadlines as dates in 2001, for ``|date:"j F"``), for the pages that
+    explain the rule."""
+    import datetime
+
+    from cooperatives.status import StatusRules
+
+    rules = StatusRules.from_settings()
+    return {
+        "window": rules.window,
+        "primer": datetime.date(2001, *rules.primer_deadline),
+        "sekunder": datetime.date(2001, *rules.sekunder_deadline),
+    }

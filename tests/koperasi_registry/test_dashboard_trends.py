@@ -293,6 +293,7 @@ def test_visits_per_calendar_year(history, staf):
         (2022, 0, 0),
         (2023, 1, 1),
         (2024, 8, 4),
+        (2025, 1, 1),  # this year to date (S, 1 February 2025)
     ]
 
 
@@ -313,7 +314,7 @@ def test_one_kecamatan(history, kabid):
         (1, 0, 1, 0),
     ]
     assert [cell["n"] for cell in trends["health"]["totals"]] == [0, 0, 0, 0, 1]
-    assert pick(trends["visits"], "visits") == [(0,), (0,), (0,), (1,), (0,)]
+    assert pick(trends["visits"], "visits") == [(0,), (0,), (0,), (1,), (0,), (0,)]
 
 
 def test_a_past_year_reads_five_earlier_book_years(history, staf):
@@ -397,12 +398,12 @@ def test_every_number_links_to_a_list_with_that_many_rows(client_as, staf, histo
     client = client_as(staf)
     query = query.replace("TEMPUNAK", str(history["tempunak"].pk))
     found = links(client.get(reverse(URL) + query).content.decode())
-    # 5 years x (4 status + 4 RAT + visits) + health cells and totals, all linked
-    assert len([t for t in found if t.startswith(("status-", "rat-", "visits-"))]) == 45
+    # 5 years x (4 status + 4 RAT + visits) + this year's visits, all linked
+    assert len([t for t in found if t.startswith(("status-", "rat-", "visits-"))]) == 46
     assert len([t for t in found if t.startswith("health-total-")]) == 5
     if coverage_list_exists():  # the coverage list offers this year and the four before it
         assert sorted(t for t in found if t.startswith("visited-")) == [
-            f"visited-{y}" for y in range(2021, 2025)
+            f"visited-{y}" for y in range(2021, 2026)
         ]
     checked = {}
     for testid, (url, n) in found.items():
@@ -454,7 +455,8 @@ def test_charts_are_drawn_from_json_script_with_the_vendored_library_and_no_inli
                 re.DOTALL,
             )[1]
         )
-        assert data["labels"] == ["2020", "2021", "2022", "2023", "2024"]
+        this_year = ["2025 (s.d. hari ini)"] if name == "visits" else []  # visits: calendar years
+        assert data["labels"] == ["2020", "2021", "2022", "2023", "2024", *this_year]
     status = json.loads(
         re.search(
             r'<script id="chart-status-data" type="application/json">(.*?)</script>',

@@ -129,6 +129,8 @@ def _by_district_from_groups(groups, *, period: Period, villages: dict, unit: st
             _add(district, group["status"], n)
             _add(district, RAT_KEYS.get(group["rat_compliance"]), n)
             _add(district, "rat_due" if group["rat_compliance"] in DUE_COMPLIANCE else None, n)
+            _add(district, _aktif_part(group), n)
+            _add(district, "not_due_new" if _new_not_due(group) else None, n)
             if group["status"] == Status.AKTIF:
                 active_villages.setdefault(group[unit], set()).add(group["village"])
         if group["registered"] and group["merah_putih_running"]:
@@ -137,6 +139,28 @@ def _by_district_from_groups(groups, *, period: Period, villages: dict, unit: st
         district["without_active"] = district.get("villages", 0) - len(active_villages.get(pk, ()))
         district["without_merah_putih"] = district.get("villages", 0) - len(merah_putih_villages.get(pk, ()))
     return counts
+
+
+# Why "Aktif" and "RAT <book year>" differ (issue 15 item 7), from the same groups: Aktif
+# counts every cooperative with a RAT for the reference book year, compliance only those
+# due (existing since 1 January of that year). Not due and not dissolving: founded after it.
+DISSOLVING = (Status.PEMBUBARAN, Status.DIBUBARKAN)
+
+
+def _aktif_part(group: dict) -> str | None:
+    """An Aktif group's part: ``aktif_filed`` (due, and filed: in "RAT <year>"),
+    ``aktif_not_due`` (founded during the book year, held a RAT not yet due) or
+    ``aktif_recorded`` (the office's recorded RAT year, no filing for that year)."""
+    if group["status"] != Status.AKTIF:
+        return None
+    if group["rat_compliance"] in (Compliance.ON_TIME, Compliance.LATE):
+        return "aktif_filed"
+    return "aktif_not_due" if group["rat_compliance"] == Compliance.NOT_DUE else "aktif_recorded"
+
+
+def _new_not_due(group: dict) -> bool:
+    """No RAT due for the book year because founded after its 1 January (``rat_due``)."""
+    return group["rat_compliance"] == Compliance.NOT_DUE and group["status"] not in DISSOLVING
 
 
 def _visits_by_district(user, period: Period, scope: Scope | None = None) -> dict:
@@ -176,6 +200,7 @@ def _by_district(queryset, path: str, counts: dict) -> dict:
 COUNT_KEYS = (
     "registered", *Status.values,
     "rat_due", "rat_on_time", "rat_late", "rat_not_filed", "coached", "assigned_unvisited",
+    "aktif_filed", "aktif_not_due", "aktif_recorded", "not_due_new",
     "villages", "without_active", "without_merah_putih",
     "visits", "visited", "followups_open", "followups_overdue", "assessed",
 )

@@ -7,7 +7,8 @@ For each book year ``b``:
   shows it (``Period(year=b + 1).cooperatives``);
 - **RAT compliance** for book year ``b``, as ``rat_compliance_counts``;
 - **health**: assessments of year ``b`` by category;
-- **visits** in calendar year ``b`` and the cooperatives visited.
+- **visits** in calendar year ``b`` and the cooperatives visited, plus the calendar years
+  after the last book year up to the chosen one (this year to date).
 
 Queries: one for status and compliance together (one grouped query a year, sent as a
 single ``UNION ALL``), one for the assessments, one for the visits and one for the
@@ -197,8 +198,11 @@ def health_trend(*, user, period: Period, years: list[int]) -> dict:
 
 def visit_trend(*, user, period: Period, years: list[int]) -> list[dict]:
     """Visits of each calendar year and the cooperatives visited: one query over the visit
-    summary."""
+    summary. The book years end a year or two before the chosen year, so the calendar
+    years after them up to the chosen one are added (this year's marked ``running``, to
+    date): a visit made today is in the trend."""
     listed_years = recent_years(today=period.today)
+    years = list(range(years[0], max(years[-1], period.year) + 1))
     summaries = VisitSummary.objects.filter(visible_by_district_q(user), year__range=(years[0], years[-1]))
     if period.district is not None:
         summaries = summaries.filter(district=period.district)
@@ -211,6 +215,8 @@ def visit_trend(*, user, period: Period, years: list[int]) -> list[dict]:
     return [
         {
             "year": year,
+            "running": year == period.today.year,
+            "label": _("%(year)s (s.d. hari ini)") % {"year": year} if year == period.today.year else str(year),
             "visits": found.get(year, {}).get("visits", 0),
             "visited": found.get(year, {}).get("visited", 0),
             "query": period.query(
@@ -273,8 +279,8 @@ def chart_data(trends: dict) -> dict:
                 for row in trends["health"]["categories"]
             ],
         },
-        "visits": {
-            "labels": labels,
+        "visits": {  # calendar years: up to this year, to date (``visit_trend``)
+            "labels": [row.get("label") or labels[index] for index, row in enumerate(trends["visits"])],
             "stacked": False,
             "series": [
                 series("visits", _("Kunjungan"), trends["visits"]),

@@ -7,9 +7,9 @@ work (``assistants``). Each seeder is idempotent and takes ``stdout``.
 """
 
 from . import assistants, health, registry
-from .users import DEMO_PASSWORD, DEMO_USERS, seed_users
+from .users import DEMO_PASSWORD, DEMO_USERS, login_lines, seed_users, site_url
 
-__all__ = ["DEMO_PASSWORD", "DEMO_USERS", "SEEDERS", "seed"]
+__all__ = ["DEMO_PASSWORD", "DEMO_USERS", "SEEDERS", "login_lines", "seed", "site_url"]
 
 SEEDERS = [registry.seed, health.seed, assistants.seed]
 

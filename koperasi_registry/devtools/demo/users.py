@@ -31,3 +31,24 @@ def seed_users() -> list[tuple[str, str]]:
     for username, first, last, role, is_staff in DEMO_USERS:
         demo_user(username, first, last, role, is_staff=is_staff)
     return [(username, role) for username, _, _, role, _ in DEMO_USERS]
+
+
+DEFAULT_HOST = "127.0.0.1:8000"
+
+
+def site_url(host: str | None = None) -> str:
+    """The address to open for ``runserver``'s address argument (``make run HOST=…``):
+    ``0.0.0.0:8080`` -> ``http://0.0.0.0:8080/``; a bare port ``8080`` ->
+    ``http://127.0.0.1:8080/`` (runserver's own default address); empty -> the default."""
+    host = (host or "").strip().removeprefix("http://").strip("/") or DEFAULT_HOST
+    if host.isdigit():
+        host = f"127.0.0.1:{host}"
+    return f"http://{host}/"
+
+
+def login_lines(users: list[tuple[str, str]], *, host: str | None = None) -> list[str]:
+    """What ``seed_demo`` prints after seeding: the login address on ``host`` and the
+    demo users."""
+    lines = [f"Masuk di {site_url(host)}accounts/login/ dengan kata sandi '{DEMO_PASSWORD}':"]
+    lines += [f"  {role:<11} {username}" for username, role in users]
+    return lines
