@@ -1,5 +1,6 @@
 """Assistants: the office's list, one assistant's page, and a Pendamping's own cooperatives."""
 
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView
@@ -58,7 +59,11 @@ class MyCooperativesView(PermissionRequiredMixin, FilteredTableView):
     export_name = "koperasi-saya"
 
     def get_queryset(self):
-        return selectors.my_cooperatives(user=self.request.user)
+        # Those due for a visit first (never visited, then the longest unvisited), as on the
+        # home page (``today.due_cooperatives``); the table's column sorting overrides it.
+        return selectors.my_cooperatives(user=self.request.user).order_by(
+            F("is_due").desc(), F("last_visit").asc(nulls_first=True), "name", "pk"
+        )
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(interval_days=conf.visit_interval_days(), **kwargs)

@@ -302,3 +302,16 @@ def test_a_field_error_links_to_its_field_and_lainnya_opens_when_it_holds_data(c
 def test_every_page_loads_the_form_error_script(client_as, staf, office):
     html = client_as(staf).get(reverse("cooperatives:cooperative_add")).content.decode()
     assert "js/form_errors.js" in html
+
+
+# --- Koperasi saya and the lists as cards -------------------------------------------------
+
+
+def test_koperasi_saya_lists_the_due_first_and_labels_every_cell(client_as, pendamping, day):
+    response = client_as(pendamping).get(reverse("assistants:my_cooperatives"))
+    names = [c.name for c in response.context["table"].paginated_rows.data]
+    assert names[:3] == ["Belum Pernah", "Koperasi Milik Saya", "Lama Tak Dikunjungi"] and names[-1] == "Baru Dikunjungi"
+    html = response.content.decode()
+    assert 'class="card table-cards-wrap"' in html
+    assert 'data-label="Perlu dikunjungi"' in html and 'data-label="Koperasi"' in html
+    assert f'{reverse("assistants:visit_add")}?cooperative={day["never"].pk}' in html
