@@ -1,0 +1,61 @@
+"""Browser journey: on a 360-px phone, staff filter the visit list by a cooperative found
+by typing two letters in the search field (koperasi_registry/widgets.py,
+static/js/search_select.js) and picking it with the keyboard; the page holds none of the
+other cooperatives, and no request leaves for another host."""
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.assistants.factories import CoachingVisitFactory
+from tests.e2e.conftest import PHONE, foreign_requests, has_no_horizontal_scroll, log_in
+from tests.factories import CooperativeFactory
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def test_staff_find_a_cooperative_by_typing_and_pick_it_with_the_keyboard(open_page, live_server, make_user, sintang):
+    staff = make_user("Staf", username="staf-cari")
+    for i in range(30):
+        CooperativeFactory(name=f"Koperasi Serba Usaha {i:02d}")
+    wanted = CooperativeFactory(name="Koperasi Tani Makmur Jaya")
+    other = CooperativeFactory(name="Koperasi Nelayan Bahari")
+    CoachingVisitFactory(cooperative=wanted, findings="Kunjungan yang dicari")
+    CoachingVisitFactory(cooperative=other, findings="Kunjungan lain")
+
+    page = open_page(PHONE)
+    errors = []  # a CSP refusal (an inline style element, a script) shows as a console error
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    log_in(page, live_server, staff)
+    page.goto(f"{live_server.url}/pendampingan/kunjungan/")
+    # The page lists no cooperative as an option: the field holds only "Semua".
+    assert page.locator('select[name="cooperative"] option').count() <= 1
+    page.locator("summary", has_text="Saring").click()
+
+    field = page.locator('select[name="cooperative"] + .ts-wrapper')
+    expect(field).to_be_visible()
+    field.click()
+    search = page.locator('#id_cooperative-ts-control')
+    # On focus, an empty query lists the first page (20 of 32).
+    expect(page.locator("#id_cooperative-ts-dropdown .option")).to_have_count(20)
+    search.press_sequentially("ta", delay=80)  # two letters: only "Tani Makmur" holds "ta"
+    options = page.locator("#id_cooperative-ts-dropdown .option")
+    expect(options.filter(has_text="Koperasi Tani Makmur Jaya")).to_have_count(1)
+    expect(options.filter(has_text="Serba Usaha")).to_have_count(0)
+    assert has_no_horizontal_scroll(page)
+    # Keyboard only: arrow to the wanted option, Enter picks it.
+    for _ in range(options.count()):
+        active = page.locator("#id_cooperative-ts-dropdown .option.active")
+        if "Tani Makmur" in (active.text_content() or ""):
+            break
+        search.press("ArrowDown")
+    search.press("Enter")
+    expect(page.locator('select[name="cooperative"]')).to_have_value(str(wanted.pk))
+
+    page.get_by_role("button", name="Terapkan").click()
+    page.wait_for_url(f"**cooperative={wanted.pk}**")
+    expect(page.locator("table").get_by_text("Koperasi Tani Makmur Jaya").first).to_be_visible()
+    expect(page.locator("table").get_by_text("Koperasi Nelayan Bahari")).to_have_count(0)
+    # After the reload the chosen cooperative is the field's one option, shown by name.
+    expect(page.locator('select[name="cooperative"] option:checked')).to_have_text("Koperasi Tani Makmur Jaya")
+    assert foreign_requests(page, live_server) == []
+    assert errors == []
