@@ -42,11 +42,12 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # HTML (and JSON) gzipped when the browser asks: after WhiteNoise, which answers static
+    # HTML, JSON and CSV gzipped when the browser asks (Django's GZipMiddleware for text
+    # types only: photos and XLSX pass as they are): after WhiteNoise, which answers static
     # files itself with its precompressed .gz/.br files, and before every middleware that
     # reads or writes the body. BREACH: Django (>= 4.2) pads each gzip header with up to 100
     # random bytes (django.utils.text.compress_string) and masks the CSRF token per response.
-    "django.middleware.gzip.GZipMiddleware",
+    "koperasi_registry.middleware.TextGZipMiddleware",
     # Reads of GET requests on the read replica, if there is one (koperasi_registry.db_router);
     # before sessions, so that a session save counts as the request's write.
     "koperasi_registry.db_router.ReplicaReadsMiddleware",

@@ -23,7 +23,7 @@ GZIP = {"HTTP_ACCEPT_ENCODING": "gzip, deflate, br"}
 
 def test_gzip_sits_after_whitenoise_and_before_every_body_middleware():
     order = settings.MIDDLEWARE
-    gzip_at = order.index("django.middleware.gzip.GZipMiddleware")
+    gzip_at = order.index("koperasi_registry.middleware.TextGZipMiddleware")
     assert order.index("whitenoise.middleware.WhiteNoiseMiddleware") < gzip_at
     # Outermost but for security and static files: it compresses what the others wrote.
     assert gzip_at == 2
@@ -48,6 +48,20 @@ def test_the_login_page_is_compressed_too(client):
     response = client.get(reverse("login"), **GZIP)
     assert response.status_code == 200 and response["Content-Encoding"] == "gzip"
     assert b'name="username"' in gzip.decompress(response.content)
+
+
+@pytest.mark.parametrize(("fmt", "compressed"), [("csv", True), ("xlsx", False)])
+def test_text_exports_are_compressed_and_xlsx_files_pass_as_they_are(client_as, admin, sintang, fmt, compressed):
+    from tests.factories import CooperativeFactory
+
+    CooperativeFactory.create_batch(3)
+    response = client_as(admin).get(reverse("cooperatives:cooperative_list"), {"_export": fmt}, **GZIP)
+    assert response.status_code == 200
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    if compressed:
+        assert response["Content-Encoding"] == "gzip" and gzip.decompress(body).count(b"\n") == 4
+    else:
+        assert "Content-Encoding" not in response and body.startswith(b"PK")  # a zip, untouched
 
 
 def test_compressed_lengths_vary_breach_padding(client_as, admin, sintang):
