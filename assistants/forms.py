@@ -213,16 +213,8 @@ class VisitForm(VersionedModelForm):
     MORE_FIELDS = ("topics", "people_met", "recommendations", "programme", "documents")
 
     def more_open(self) -> bool:
-        for name in self.MORE_FIELDS:
-            if name not in self.fields:
-                continue
-            field = self[name]
-            if field.errors:
-                return True
-            value = field.value() if name != "documents" else None
-            if value not in (None, "", [], ()):
-                return True
-        return False
+        fields = [self[name] for name in self.MORE_FIELDS if name in self.fields]
+        return any(f.errors or (f.name != "documents" and f.value() not in (None, "", [], ())) for f in fields)
 
     def renew_submission_id(self):
         """Show the form again with a fresh submission id, so that it can be sent."""
@@ -299,11 +291,8 @@ class BaseNewFollowUpFormSet(forms.BaseFormSet):
 
     def wanted(self) -> bool:
         """Open the folded follow-up part: a posted row has an action, or an error."""
-        if not self.is_bound:
-            return False
-        if self.total_error_count():
-            return True
-        return any(self.data.get(form.add_prefix("action"), "").strip() for form in self.forms)
+        actions = (self.data.get(form.add_prefix("action"), "").strip() for form in self.forms)
+        return self.is_bound and bool(self.total_error_count() or any(actions))
 
     def items(self) -> list[dict]:
         return [form.cleaned_data for form in self.forms if form.cleaned_data.get("action")]
