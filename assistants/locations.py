@@ -45,16 +45,22 @@ def cooperative_locate_from_visit(*, visit: CoachingVisit, user) -> int:
     # whatever else an old row may lack is not this action's business.
     others = [f.name for f in Cooperative._meta.concrete_fields if f.name not in ("latitude", "longitude")]
     cooperative.clean_fields(exclude=others)
-    reason = change_reason(visit)
     cooperative._history_user = user
-    cooperative._change_reason = reason
+    cooperative._change_reason = change_reason(visit)
+    # ``signals.follow_a_moved_point`` then computes its visits' distances again, with the
+    # same user and note in their history (``visit_distances_refresh``).
     cooperative.save(update_fields=["latitude", "longitude", "updated_at"])
-    point = (cooperative.latitude, cooperative.longitude)
+    visit.cooperative = cooperative
+    return getattr(cooperative, "_distances_refreshed", 0)
+
+
+def visit_distances_refresh(*, cooperative: Cooperative, user=None, reason=None) -> int:
+    """Compute again the distance of every visit of ``cooperative`` that has a fix (after
+    its point changed: taken from a visit, edited on its form or in the admin), recorded
+    in the visits' history. Returns how many visits were written."""
+    point = (cooperative.latitude, cooperative.longitude) if cooperative.latitude is not None else None
     visits = list(CoachingVisit.objects.filter(cooperative=cooperative, latitude__isnull=False))
     for each in visits:
         each.distance_m = coaching.visit_distance_m(visit_point=(each.latitude, each.longitude), cooperative_point=point)
-    bulk_update_with_history(
-        visits, CoachingVisit, ["distance_m"], default_user=user, default_change_reason=reason
-    )
-    visit.cooperative = cooperative
+    bulk_update_with_history(visits, CoachingVisit, ["distance_m"], default_user=user, default_change_reason=reason)
     return len(visits)

@@ -4,7 +4,9 @@
   rewrites its cooperative's ``VisitSummary`` and ``AssistantVisitSummary`` rows, and the
   previous cooperative's when a visit moved (its follow-ups move with it);
 - a cooperative moved to another village (its form, the admin, a spreadsheet import) takes
-  its summary rows and follow-ups to the new kecamatan.
+  its summary rows and follow-ups to the new kecamatan;
+- a cooperative whose point changed (its form, the admin, taken from a visit) gets its
+  visits' distances computed again (``locations.visit_distances_refresh``).
 
 Bulk inserts skip signals: their callers run ``services.visit_summary_refresh``
 (``manage.py rebuild_visit_summary``) afterwards."""
@@ -16,6 +18,7 @@ from cooperatives.models import Cooperative
 from cooperatives.signals import cooperatives_moved as cooperatives_moved_signal
 
 from .models import CoachingVisit
+from .locations import visit_distances_refresh
 from .services import cooperatives_moved, followup_place_refresh, visit_summary_refresh
 
 
@@ -45,7 +48,24 @@ def refresh_after_delete(sender, instance, **kwargs):
 
 @receiver(pre_save, sender=Cooperative, dispatch_uid="visit_summary_previous_village")
 def remember_previous_village(sender, instance, **kwargs):
-    instance._summary_previous_village_id = _previous(sender, instance, "village_id")
+    # One query for both: the village (summaries) and the point (visit distances).
+    previous = (
+        sender.objects.filter(pk=instance.pk).values_list("village_id", "latitude", "longitude").first()
+        if instance.pk is not None else None
+    )
+    instance._summary_previous_village_id = previous[0] if previous else None
+    instance._previous_point = previous[1:] if previous else None
+
+
+@receiver(post_save, sender=Cooperative, dispatch_uid="visit_distances_cooperative_point")
+def follow_a_moved_point(sender, instance, created, **kwargs):
+    previous = getattr(instance, "_previous_point", None)
+    if created or previous is None or previous == (instance.latitude, instance.longitude):
+        return
+    instance._distances_refreshed = visit_distances_refresh(
+        cooperative=instance, user=getattr(instance, "_history_user", None),
+        reason=getattr(instance, "_change_reason", None),
+    )
 
 
 @receiver(post_save, sender=Cooperative, dispatch_uid="visit_summary_cooperative_moved")

@@ -372,3 +372,19 @@ def test_the_record_query_count_does_not_grow_with_photos_or_followups(
     client = client_as(staf)
     with django_assert_max_num_queries(QUERY_BUDGETS["assistants:visit_print"]):
         client.get(reverse("assistants:visit_print", args=[record.pk]))
+
+
+@pytest.mark.django_db
+def test_a_point_changed_elsewhere_recomputes_the_distances_and_an_unchanged_one_writes_nothing(staf, flagged):
+    cooperative = flagged[D].cooperative
+    versions = CoachingVisit.history.count()
+    cooperative.name = "Koperasi Bertitik Baru"
+    cooperative.save()  # the point unchanged (its form, the admin): no visit is written
+    assert CoachingVisit.history.count() == versions
+    cooperative.latitude = Decimal("0.11")  # 0.01 degree north of the visits' fix
+    cooperative._history_user = staf
+    cooperative.save()
+    near, far = (CoachingVisit.objects.get(pk=flagged[flag].pk) for flag in (D, J))
+    assert 1100 <= near.distance_m == far.distance_m <= 1125
+    assert near.history.latest().history_user == staf
+    assert CoachingVisit.objects.get(pk=flagged[TL].pk).distance_m is None  # no fix, nothing to measure
