@@ -92,7 +92,16 @@
     });
     return flushing;
   }
-  window.KRPwa = { flush: flush, refreshBadge: refreshBadge, clearPageCaches: clearPageCaches };
+  // Background Sync, where the browser has it: asked for by the visit form when a visit
+  // was stored with no connection, so that the worker asks a page (or sends by itself)
+  // once the connection is back, even if the page is closed by then. Only then: the
+  // browser fires it at once when it believes it is online, and a failed send must not
+  // turn into a loop of retries.
+  var syncRegistration = null;
+  function requestSync() {
+    if (syncRegistration && syncRegistration.sync) syncRegistration.sync.register("kr-outbox").catch(function () {});
+  }
+  window.KRPwa = { flush: flush, refreshBadge: refreshBadge, clearPageCaches: clearPageCaches, requestSync: requestSync };
 
   window.addEventListener("online", function () { flush(false); });
 
@@ -122,11 +131,7 @@
       navigator.serviceWorker.addEventListener("message", function (event) {
         if (event.data === "kr-outbox-flush") flush(false);
       });
-      // Background Sync, where the browser has it: the worker asks a page (or sends
-      // itself) once the connection is back, even if this page is closed by then.
-      window.addEventListener("kr-outbox-change", function () {
-        if (registration.sync) registration.sync.register("kr-outbox").catch(function () {});
-      });
+      syncRegistration = registration;
     }).catch(function () { /* no service worker (private mode, old browser): works online */ });
   }
 

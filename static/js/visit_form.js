@@ -247,6 +247,7 @@
 
   function queuedOffline() {
     failed = true;
+    if (window.KRPwa) window.KRPwa.requestSync();
     show("warning",
       '<strong data-testid="queued">' + escapeHtml(msg.msgQueued || "") + "</strong> " + anotherLink() + outboxLink());
     form.dataset.saved = "1";

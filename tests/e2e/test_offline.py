@@ -174,6 +174,7 @@ def test_three_visits_logged_offline_reach_the_server_once_back_online(phone, li
         assert max(image.size) == 1600  # reduced on the phone (3000 x 2000 taken)
     assert sum(v.attachments.count() for v in new) == 1
     assert with_photo.latitude is not None and float(with_photo.latitude) == pytest.approx(0.402541)
+    assert with_photo.location_accuracy == 12  # the GPS fix's accuracy, metres
     assert FollowUp.objects.get(action="Lengkapi susunan pengurus").visit.findings == "Pengurus belum lengkap."
     field.followup.refresh_from_db()
     assert field.followup.closed_in_visit.findings == "Buku kas sudah rapi."
