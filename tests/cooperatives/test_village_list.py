@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from cooperatives import selectors
 from cooperatives.models import District, Village
+from koperasi_registry.scopes import default_scope
 from cooperatives.status import StatusRules
 from koperasi_registry import access
 from tests.factories import CooperativeFactory, RatFilingFactory
@@ -95,7 +96,7 @@ def by_code(response):
 
 def test_the_flags_and_counts_today(villages):
     t = today()
-    found = {v.code: v for v in selectors.village_list(day=t, today=t).filter(cooperative_count__gt=0)}
+    found = {v.code: v for v in selectors.village_list(day=t, today=t, scope=default_scope()).filter(cooperative_count__gt=0)}
     v1, v2, v3, v4 = (villages[k].code for k in ("v1", "v2", "v3", "v4"))
     summary = {
         code: (v.cooperative_count, v.active_count, v.has_active, v.has_merah_putih) for code, v in found.items()
@@ -111,7 +112,7 @@ def test_the_flags_and_counts_today(villages):
 def test_the_flags_and_counts_at_the_end_of_last_year(villages):
     t = today()
     day = datetime.date(last_year(), 12, 31)
-    found = {v.code: v for v in selectors.village_list(day=day, today=t).filter(cooperative_count__gt=0)}
+    found = {v.code: v for v in selectors.village_list(day=day, today=t, scope=default_scope()).filter(cooperative_count__gt=0)}
     v1, v2, v4 = (villages[k].code for k in ("v1", "v2", "v4"))
     summary = {
         code: (v.cooperative_count, v.active_count, v.has_active, v.has_merah_putih) for code, v in found.items()

@@ -295,6 +295,9 @@ def test_500_template_renders_without_database_or_request():
 
 # --- 7. History of users' roles and active flag ---------------------------------------
 
+# The user admin's office scope inline (koperasi_registry.admin): an empty one.
+OFFICE_SCOPE_INLINE = {"office_scope-TOTAL_FORMS": "0", "office_scope-INITIAL_FORMS": "0"}
+
 @pytest.mark.django_db
 def test_adding_a_user_to_admin_is_recorded_with_who_and_when(client, make_user):
     boss = make_user(access.ADMIN, username="kepala-it", is_superuser=True)
@@ -308,6 +311,7 @@ def test_adding_a_user_to_admin_is_recorded_with_who_and_when(client, make_user)
         "email": "", "is_active": "on", "groups": [staf_group.pk, admin_group.pk],
         "date_joined_0": clerk.date_joined.strftime("%Y-%m-%d"),
         "date_joined_1": clerk.date_joined.strftime("%H:%M:%S"),
+        **OFFICE_SCOPE_INLINE,
     })
     assert response.status_code == 302, response.content.decode()[:3000]
     assert set(clerk.groups.values_list("name", flat=True)) == {access.ADMIN, access.STAF}
@@ -342,6 +346,7 @@ def test_deactivating_is_recorded_and_signing_in_is_not(client, make_user):
         "email": "", "groups": [staf_group.pk],
         "date_joined_0": clerk.date_joined.strftime("%Y-%m-%d"),
         "date_joined_1": clerk.date_joined.strftime("%H:%M:%S"),
+        **OFFICE_SCOPE_INLINE,
     })
     assert response.status_code == 302
     latest = clerk.history.order_by("-history_date", "-history_id").first()
