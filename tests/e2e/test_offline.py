@@ -186,7 +186,7 @@ def test_a_visit_the_server_refuses_stays_with_its_reason_and_can_be_fixed(phone
     page = go_online_once(context, live_server, field.user)
     context.set_offline(True)
     page.goto(live_server.url + FORM)
-    log_visit_offline(page, field.second, "Dikunjungi sebelum serah terima.")
+    log_visit_offline(page, field.second, "Dikunjungi sebelum serah terima.", photo=True)
 
     # While the phone was offline the assignment ended (handed to another assistant).
     Assignment.objects.filter(cooperative=field.second).update(end_date=datetime.date.today() - datetime.timedelta(days=1))
@@ -206,10 +206,13 @@ def test_a_visit_the_server_refuses_stays_with_its_reason_and_can_be_fixed(phone
     # Fixed in the form: the visit was for the first cooperative after all.
     entry.get_by_role("link", name="Buka di formulir").click()
     expect(page.get_by_label("Temuan")).to_have_value("Dikunjungi sebelum serah terima.")
+    expect(page.get_by_test_id("save-status")).to_contain_text("Ditolak server: Koperasi")
+    page.wait_for_function("document.getElementById('id_photos').files.length === 1")  # the photo is back
     page.get_by_label("Koperasi").select_option(label=field.first.name)
     page.get_by_role("button", name="Simpan kunjungan").click()
     expect(page.get_by_test_id("save-status")).to_contain_text("Tersimpan")
-    assert CoachingVisit.objects.get(findings="Dikunjungi sebelum serah terima.").cooperative == field.first
+    fixed = CoachingVisit.objects.get(findings="Dikunjungi sebelum serah terima.")
+    assert fixed.cooperative == field.first and fixed.attachments.count() == 1
     expect(badge(page)).to_be_hidden()
 
     # Another refused visit is discarded by the user, after a confirmation.
