@@ -29,14 +29,18 @@ def period_q(period, district=None, **params) -> str:
 def status_rules():
     """``{% status_rules as rules %}``: the status rule's settings (``rules.window``; the
     primer and sekunder deadlines as dates in 2001, for ``|date:"j F"``), for the pages that
-    explain the rule."""
+    explain the rule. Read from the settings ``cooperatives.status.StatusRules`` reads (this
+    layer does not import the cooperatives app)."""
     import datetime
 
-    from cooperatives.status import StatusRules
+    from django.conf import settings
 
-    rules = StatusRules.from_settings()
+    def deadline(value: str) -> datetime.date:
+        month, day = (int(part) for part in value.split("-"))
+        return datetime.date(2001, month, day)
+
     return {
-        "window": rules.window,
-        "primer": datetime.date(2001, *rules.primer_deadline),
-        "sekunder": datetime.date(2001, *rules.sekunder_deadline),
+        "window": settings.RAT_STATUS_WINDOW,
+        "primer": deadline(settings.RAT_DEADLINE_PRIMER),
+        "sekunder": deadline(settings.RAT_DEADLINE_SEKUNDER),
     }

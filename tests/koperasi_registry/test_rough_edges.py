@@ -224,6 +224,7 @@ def test_the_scorecard_splits_aktif_by_rat_compliance(staf, sintang):
 
 def test_the_dashboard_explains_aktif_beside_rat_compliance(client_as, kabid, sintang, settings, django_assert_max_num_queries):
     settings.RAT_STATUS_WINDOW = 4
+    settings.RAT_DEADLINE_SEKUNDER = "07-31"  # the factories' cooperatives are primer
     book_year = _office(timezone.localdate())
     client = client_as(kabid)
     with django_assert_max_num_queries(QUERY_BUDGETS["dashboard"]):
@@ -235,6 +236,7 @@ def test_the_dashboard_explains_aktif_beside_rat_compliance(client_as, kabid, si
     assert f"berdiri paling lambat 1 Januari {book_year}" in html
     assert 'href="#aturan-status"' in html and 'id="aturan-status"' in html
     assert "ada RAT dalam 4 tahun buku terakhir" in html  # the rule's window, from settings
+    assert "(koperasi primer 30 April, sekunder 31 Juli tahun berikutnya)" in html
     assert f"Belum wajib RAT tahun buku {book_year}: 2 koperasi berdiri setelah 1 Januari {book_year}." in html
 
 
