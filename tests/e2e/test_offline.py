@@ -65,7 +65,9 @@ def phone(browser, live_server):
         )
         context.set_default_timeout(15_000)
         context.requests = []
+        context.posts = []
         context.on("request", lambda request: context.requests.append(request.url))
+        context.on("request", lambda r: context.posts.append(r.url) if r.method == "POST" else None)
         contexts.append(context)
         return context
 
@@ -161,9 +163,15 @@ def test_three_visits_logged_offline_reach_the_server_once_back_online(phone, li
     expect(page.get_by_test_id("outbox-list")).to_contain_text("Koperasi Tani Serawai")
     expect(page.get_by_test_id("outbox-list")).to_contain_text("1 foto")
 
-    context.set_offline(False)  # the signal is back: the page sends by itself
+    second_tab = context.new_page()
+    second_tab.goto(live_server.url + "/")
+    expect(badge(second_tab)).to_have_text("Menunggu dikirim: 3")
+    context.set_offline(False)  # the signal is back: both tabs start sending by themselves
     expect(badge(page)).to_be_hidden(timeout=20_000)
+    expect(badge(second_tab)).to_be_hidden()
     expect(page.get_by_test_id("outbox-empty")).to_be_visible()
+    # One POST per visit: the tabs never sent the same visit (navigator.locks per visit).
+    assert [url for url in context.posts if url.endswith(FORM)] == [live_server.url + FORM] * 3
 
     new = CoachingVisit.objects.exclude(pk=field.earlier.pk).order_by("pk")
     assert new.count() == 3 and CoachingVisit.objects.count() == before + 3
