@@ -306,3 +306,28 @@ def test_the_grouped_dashboard_runs_the_same_queries_whatever_the_rows(client_as
         for _ in range(3):
             CooperativeFactory(village=cooperative.village)
     assert count() == before
+
+
+def test_the_trends_and_effect_pages_follow_the_drill_down(country, province_staf):
+    import datetime
+
+    from koperasi_registry.dashboard.period import Period
+    from koperasi_registry.dashboard.selectors.trends import five_year_trends
+
+    today = datetime.date.today()
+    whole = Period(year=today.year, today=today, scope=office_scope(province_staf))
+    melawi = Period(year=today.year, today=today, scope=office_scope(province_staf).narrowed("61.10"), region="61.10")
+
+    def registered_now(period):
+        latest = five_year_trends(user=province_staf, period=period)["status"][-1]
+        return sum(latest[key] for key in ("aktif", "kurang_aktif", "tidak_aktif", "baru") if key in latest)
+
+    assert registered_now(whole) == 2 and registered_now(melawi) == 1
+
+
+@pytest.mark.parametrize("name", ["dashboard_trends", "dashboard_effect", "dashboard_map", "dashboard_statistics"])
+def test_every_dashboard_page_takes_the_region(client_as, country, province_staf, name):
+    response = client_as(province_staf).get(reverse(name), {"region": "61.10"})
+    assert response.status_code == 200
+    assert response.context["period"].region == "61.10"
+    assert "region=61.10" in response.context["period"].tab_query

@@ -107,7 +107,7 @@ def candidates(*, user, period: Period):
     end = status_date(year=year + 1, today=today)
     queryset = (  # a stored 31 December reads the year-end row (a join), else the rule live
         Cooperative.objects.visible_to(user)
-        .filter(lifecycle=Lifecycle.BERJALAN)
+        .filter(period.region_q("village__district"), lifecycle=Lifecycle.BERJALAN)
         .with_status_on(start, today=today)
     )
     if period.district is not None:

@@ -48,8 +48,10 @@ def book_years(period: Period, count: int = TREND_YEARS) -> list[int]:
 
 def status_period(period: Period, book_year: int) -> Period:
     """The period whose day has ``book_year`` as reference year: the end of the next
-    year (``status.status_date``: today if that is this year), same kecamatan."""
-    return Period(year=book_year + 1, today=period.today, district=period.district)
+    year (``status.status_date``: today if that is this year), same kecamatan and region."""
+    return Period(
+        year=book_year + 1, today=period.today, district=period.district, scope=period.scope, region=period.region
+    )
 
 
 def status_list_available(period: Period, *, today) -> bool:
@@ -77,7 +79,7 @@ def _status_and_compliance(*, user, period: Period, years: list[int]) -> list[di
         day_period = status_period(period, year)
         stored = stored_year(day_period.day) if day_period.historical else None
         if stored is not None:  # its row's compliance is for the book year before: ``year``
-            queryset = CooperativeYear.objects.filter(visible_by_district_q(user), year=stored)
+            queryset = CooperativeYear.objects.filter(visible_by_district_q(user), period.region_q("district"), year=stored)
             if period.district is not None:
                 queryset = queryset.filter(district=period.district)
         else:
@@ -149,7 +151,8 @@ def _status_rows(
 def health_trend(*, user, period: Period, years: list[int]) -> dict:
     """Assessments of each year by category label (best rank first): two queries."""
     assessments = HealthAssessment.objects.filter(
-        visible_cooperatives_q(user, path="cooperative"), year__range=(years[0], years[-1])
+        visible_cooperatives_q(user, path="cooperative"), period.region_q("cooperative__village__district"),
+        year__range=(years[0], years[-1]),
     )
     if period.district is not None:
         assessments = assessments.filter(cooperative__village__district=period.district)
@@ -203,7 +206,9 @@ def visit_trend(*, user, period: Period, years: list[int]) -> list[dict]:
     date): a visit made today is in the trend."""
     listed_years = recent_years(today=period.today)
     years = list(range(years[0], max(years[-1], period.year) + 1))
-    summaries = VisitSummary.objects.filter(visible_by_district_q(user), year__range=(years[0], years[-1]))
+    summaries = VisitSummary.objects.filter(
+        visible_by_district_q(user), period.region_q("district"), year__range=(years[0], years[-1])
+    )
     if period.district is not None:
         summaries = summaries.filter(district=period.district)
     found = {
