@@ -21,7 +21,8 @@ from django.views.decorators.cache import never_cache
 THEME_COLOUR = "#198754"  # Bootstrap's bg-success: the navbar
 
 # The shell the service worker stores at install (every page's CSS and scripts, the
-# visit form's and the outbox page's scripts, the icons).
+# visit form's and the outbox page's scripts, the icons); a name with no file is left out.
+# Any other static file is kept the first time a page controlled by the worker loads it.
 SHELL = (
     "vendor/bootstrap/bootstrap.min.css",
     "vendor/bootstrap/bootstrap.bundle.min.js",
@@ -32,6 +33,10 @@ SHELL = (
     "js/pwa.js",
     "js/visit_form.js",
     "js/outbox_page.js",
+    "js/form_errors.js",
+    "js/search_select.js",
+    "vendor/tom-select/tom-select.bootstrap5.min.css",
+    "vendor/tom-select/tom-select.complete.min.js",
     "icons/icon-192.png",
     "icons/icon-512.png",
     "icons/icon-maskable-512.png",
@@ -39,15 +44,18 @@ SHELL = (
 SW_SOURCE = "js/sw.js"
 
 
-def _read_static(name: str) -> bytes:
+def _read_static(name: str) -> bytes | None:
     """A static file's bytes: from the source folders (development, tests) or, after
-    ``collectstatic``, from STATIC_ROOT."""
+    ``collectstatic``, from STATIC_ROOT; None when there is no such file."""
     path = finders.find(name)
     if path:
         with open(path, "rb") as handle:
             return handle.read()
-    with staticfiles_storage.open(name) as handle:
-        return handle.read()
+    try:
+        with staticfiles_storage.open(name) as handle:
+            return handle.read()
+    except (FileNotFoundError, ValueError):
+        return None
 
 
 def _pages() -> list[str]:
@@ -64,13 +72,18 @@ def _pages() -> list[str]:
 def _build_service_worker() -> str:
     source = _read_static(SW_SOURCE)
     digest = hashlib.sha256(source)
+    shell = []
     for name in SHELL:
+        content = _read_static(name)
+        if content is None:  # one missing file would make the whole install fail
+            continue
+        shell.append(name)
         digest.update(name.encode())
-        digest.update(_read_static(name))
+        digest.update(content)
     digest.update(str(getattr(settings, "PWA_CACHE_VERSION", "")).encode())
     config = {
         "version": digest.hexdigest()[:16],
-        "shell": [static(name) for name in SHELL],
+        "shell": [static(name) for name in shell],
         "pages": _pages(),
         "offline": reverse("pwa_offline"),
         "offlineData": reverse("assistants:offline_data"),

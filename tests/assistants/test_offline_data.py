@@ -106,3 +106,12 @@ def test_service_worker_is_public_uncached_and_versioned_by_its_files(client, se
 def test_offline_page_is_public_and_holds_no_user_data(client_as, pendamping, office):
     html = client_as(pendamping).get(reverse("pwa_offline")).content.decode()
     assert "Tidak ada sinyal" in html and pendamping.username not in html
+
+
+def test_a_shell_file_that_is_gone_is_left_out_of_the_install(client, settings, monkeypatch):
+    settings.DEBUG = True  # built per request
+    monkeypatch.setattr(pwa, "SHELL", (*pwa.SHELL, "js/no-such-file.js"))
+    body = client.get("/sw.js").content.decode()
+    config = json.loads(body.split("\n", 1)[0].removeprefix("self.KR_PWA = ").removesuffix(";"))
+    assert not any(url.endswith("no-such-file.js") for url in config["shell"])
+    assert any(url.endswith("vendor/bootstrap/bootstrap.min.css") for url in config["shell"])

@@ -16,6 +16,7 @@ from importlib import import_module
 from urllib.parse import urlsplit
 
 import pytest
+from django.contrib.sessions.models import Session
 from playwright.sync_api import expect
 from PIL import Image
 
@@ -92,7 +93,8 @@ def go_online_once(context, live_server, user):
     Pendamping needs offline, so that it keeps them."""
     page = context.new_page()
     log_in(page, live_server, user)
-    page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller !== null")
+    # (a function, not an expression: an expression is eval'ed in the page, which the CSP forbids)
+    page.wait_for_function("() => navigator.serviceWorker && navigator.serviceWorker.controller !== null")
     for path in ("/", FORM, OUTBOX):
         page.goto(live_server.url + path)
     # The offline copy of the user's cooperatives is kept too.
@@ -215,7 +217,7 @@ def test_a_visit_the_server_refuses_stays_with_its_reason_and_can_be_fixed(phone
     entry.get_by_role("link", name="Buka di formulir").click()
     expect(page.get_by_label("Temuan")).to_have_value("Dikunjungi sebelum serah terima.")
     expect(page.get_by_test_id("save-status")).to_contain_text("Ditolak server: Koperasi")
-    page.wait_for_function("document.getElementById('id_photos').files.length === 1")  # the photo is back
+    page.wait_for_function("() => document.getElementById('id_photos').files.length === 1")  # the photo is back
     page.get_by_label("Koperasi").select_option(label=field.first.name)
     page.get_by_role("button", name="Simpan kunjungan").click()
     expect(page.get_by_test_id("save-status")).to_contain_text("Tersimpan")
@@ -271,11 +273,20 @@ def test_pages_of_one_user_are_not_kept_for_the_next_and_the_outbox_waits_for_it
     expect(page.locator("#outbox-status")).to_contain_text("Terkirim: 0")
     assert not CoachingVisit.objects.filter(findings="Dicatat sebelum keluar.").exists()
 
-    # Its owner signs in again: sent.
+    # Its owner signs in again, but the session ends before the visit is sent: the answer is
+    # the login page, so the visit stays ("Sesi berakhir"); the next sign-in sends it.
     page.get_by_role("button", name="Buka menu").click()
     page.get_by_test_id("user-menu").click()
     page.get_by_role("button", name="Keluar").click()
     page.wait_for_url(lambda url: "/accounts/login/" in url)
+    context.route("**/pendampingan/kunjungan/catat/", lambda route: route.abort() if route.request.method == "POST" else route.continue_())
+    log_in(page, live_server, field.user)
+    expect(badge(page)).to_have_text("Menunggu dikirim: 1")
+    Session.objects.all().delete()
+    context.unroute("**/pendampingan/kunjungan/catat/")
+    page.evaluate("KRPwa.flush(false)")
+    assert page.evaluate("KROutbox.list().then((rows) => rows.map((r) => r.state))") == ["session"]
+    assert not CoachingVisit.objects.filter(findings="Dicatat sebelum keluar.").exists()
     log_in(page, live_server, field.user)
     expect(badge(page)).to_be_hidden(timeout=20_000)
     assert CoachingVisit.objects.filter(findings="Dicatat sebelum keluar.", created_by=field.user).count() == 1
