@@ -85,3 +85,38 @@ def test_without_an_office_code_every_assistant_is_the_office_s(settings, staf, 
     settings.OFFICE_REGENCY_CODE = ""
     _, stranger, *_ = elsewhere
     assert stranger in set(BusinessAssistant.objects.visible_to(staf))
+
+
+# --- Offices as data: the scope is the user's (koperasi_registry.offices) -------------------
+
+
+def _with_scope(user, code):
+    from koperasi_registry.offices import OfficeScope
+
+    OfficeScope.objects.create(user=user, code=code)
+    return type(user).objects.get(pk=user.pk)  # a fresh object: nothing cached
+
+
+def test_each_user_sees_the_assistants_visits_and_followups_of_their_own_scope(client_as, make_user, office, elsewhere):
+    _, stranger, visit, followup, _ = elsewhere
+    solok = _with_scope(make_user("Staf", username="staf-solok"), "13.11")
+    sumbar = _with_scope(make_user("Kabid", username="kabid-sumbar"), "13")
+    national = _with_scope(make_user("Staf", username="staf-nasional"), "")
+    for user in (solok, sumbar):
+        visible = set(BusinessAssistant.objects.visible_to(user))
+        assert stranger in visible and office.me not in visible
+    assert {stranger, office.me} <= set(BusinessAssistant.objects.visible_to(national))
+    client = client_as(solok)
+    assert list(client.get(reverse("assistants:visit_list")).context["table"].data) == [visit]
+    assert list(client.get(reverse("assistants:followup_list"), {"status": ""}).context["table"].data) == [followup]
+    assert office_scope(solok).label == "Dinas Koperasi Kabupaten Solok Selatan"
+
+
+def test_the_admin_lists_only_the_admin_users_scope(client_as, make_user, office, elsewhere):
+    _, stranger, visit, followup, _ = elsewhere
+    admin = _with_scope(make_user("Admin", username="admin-solok"), "13.11")
+    client = client_as(admin)
+    assert set(client.get("/admin/assistants/businessassistant/").context["cl"].result_list) == {stranger}
+    assert set(client.get("/admin/assistants/coachingvisit/").context["cl"].result_list) == {visit}
+    assert set(client.get("/admin/assistants/followup/").context["cl"].result_list) == {followup}
+    assert client.get(f"/admin/assistants/coachingvisit/{office.my_visit.pk}/change/").status_code in (302, 404)
