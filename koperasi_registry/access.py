@@ -38,6 +38,11 @@ Where each part of the policy lives
   ...); every ``visible_to`` in the querysets asks them and only builds the SQL. The lower
   layer (cooperatives) knows the assistants only by the reverse relation name
   ``assignments``.
+- **Office scope**: which part of the country a user's office covers (a kabupaten/kota, a
+  province, or national; ``koperasi_registry.offices``): :func:`office_scope` below, read
+  with the roles in one query. The row scopes of the office roles, every region choice,
+  the import's village matching, the dashboards and the admin's lists
+  (``koperasi_registry.admin_scope``) are limited to it.
 - **Views**: :class:`PermissionRequiredMixin` with ``permission_required = "app.name"``;
   the object is then looked up through ``visible_to`` (outside the scope: 404).
 - **Menu and templates**: the menu (``context_processors.NAVIGATION``) shows a page when
