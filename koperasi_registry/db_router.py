@@ -84,8 +84,10 @@ class PrimaryReplicaRouter:
 
     def allow_relation(self, obj1, obj2, **hints):
         # A row read from the replica is the same row as on the primary.
-        aliases = {DEFAULT_DB_ALIAS, replica_alias()}
-        return True if {obj1._state.db, obj2._state.db} <= aliases else None
+        alias = replica_alias()
+        if alias is None:
+            return None
+        return True if {obj1._state.db, obj2._state.db} <= {DEFAULT_DB_ALIAS, alias} else None
 
     def allow_migrate(self, db, app_label, model_name=None, **hints):
         return db == DEFAULT_DB_ALIAS
@@ -112,7 +114,6 @@ class ReplicaReadsMiddleware:
             return self.get_response(request)
         now = time.time()
         state = RequestReads(replica_ok=request.method in SAFE_METHODS and pinned_until(request) <= now)
-        request.reads_replica = state  # for tests and debugging: where this request read
         token = _reads.set(state)
         try:
             response = self.get_response(request)

@@ -58,6 +58,7 @@ def test_without_a_replica_the_router_leaves_everything_to_default(settings):
     assert "koperasi_registry.db_router.PrimaryReplicaRouter" in settings.DATABASE_ROUTERS
     assert in_request(then=lambda: router.db_for_read(Cooperative))[0] is None
     assert router.db_for_write(Cooperative) is None
+    assert router.allow_relation(Cooperative(), Cooperative()) is None
     _result, response = in_request(then=lambda: router.db_for_write(Cooperative))
     assert PIN_COOKIE not in response.cookies  # nothing to pin to
 
@@ -124,7 +125,7 @@ def test_migrations_run_only_on_the_primary_and_rows_relate_across_aliases(repli
     assert router.allow_relation(from_replica, from_primary) is True
 
 
-def test_production_settings_read_the_replica_url():
+def test_settings_read_the_replica_url_and_leave_it_out_when_unset():
     from tests.koperasi_registry.test_settings import settings_value
 
     env = {"DATABASE_URL": "postgres://app@db1:5432/koperasi", "DATABASE_REPLICA_URL": "postgres://app@db2:5432/koperasi"}
