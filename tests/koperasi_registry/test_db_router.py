@@ -221,3 +221,13 @@ def test_optimistic_concurrency_reads_the_primary_with_a_replica(replica, staf, 
 def test_the_contextvar_is_cleared_after_each_request(replica):
     in_request(then=lambda: router.db_for_write(Cooperative))
     assert db_router._reads.get() is None
+
+
+def test_select_for_update_is_routed_as_a_write(replica):
+    def route():
+        plain = Cooperative.objects.all().db
+        locking = Cooperative.objects.select_for_update().db
+        return plain, locking, Cooperative.objects.all().db
+
+    # A locking read goes to the primary, and the rest of the request with it.
+    assert in_request(then=route)[0] == ("replica", "default", "default")
