@@ -14,6 +14,7 @@ from PIL import Image
 from cooperatives.models import Cooperative
 from tests.assistants.factories import AssignmentFactory, BusinessAssistantFactory, CoachingVisitFactory, FollowUpFactory
 from tests.e2e.conftest import DESKTOP, PHONE, foreign_requests, has_no_horizontal_scroll, log_in
+from tests.e2e.test_csp import _violations, _watch
 from tests.factories import CooperativeFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -68,6 +69,8 @@ def test_the_visit_record_opens_from_the_visit_page_and_prints_on_one_or_two_a4_
 ):
     staff = make_user("Staf", username="staf-print")
     page = open_page(viewport)
+    _watch(page)  # any Content-Security-Policy violation is recorded
+    page.add_init_script("window.__printed = 0; window.print = function () { window.__printed += 1; };")
     log_in(page, live_server, staff)
     page.goto(f"{live_server.url}{visit.get_absolute_url()}")
     page.get_by_role("link", name="Cetak berita acara").click()
@@ -82,6 +85,9 @@ def test_the_visit_record_opens_from_the_visit_page_and_prints_on_one_or_two_a4_
     )
     assert page.locator("[data-testid=photos] img").count() == 4
     assert has_no_horizontal_scroll(page)
+    page.get_by_test_id("print").click()  # static/js/print_button.js, no inline handler
+    page.wait_for_function("window.__printed === 1")
+    assert _violations(page) == []
 
     page.emulate_media(media="print")
     expect(page.locator("nav.navbar")).to_be_hidden()
