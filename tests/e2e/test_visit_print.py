@@ -81,12 +81,12 @@ def test_the_visit_record_opens_from_the_visit_page_and_prints_on_one_or_two_a4_
     expect(page.get_by_test_id("sign-kabid")).to_have_text("(Maria Goreti)")
     expect(page.get_by_test_id("print")).to_be_visible()
     page.wait_for_function(
-        "Array.from(document.querySelectorAll('[data-testid=photos] img')).every(i => i.complete && i.naturalWidth > 0)"
+        "() => Array.from(document.querySelectorAll('[data-testid=photos] img')).every(i => i.complete && i.naturalWidth > 0)"
     )
     assert page.locator("[data-testid=photos] img").count() == 4
     assert has_no_horizontal_scroll(page)
     page.get_by_test_id("print").click()  # static/js/print_button.js, no inline handler
-    page.wait_for_function("window.__printed === 1")
+    page.wait_for_function("() => window.__printed === 1")
     assert _violations(page) == []
 
     page.emulate_media(media="print")
