@@ -115,3 +115,33 @@ def test_a_cooperative_without_a_point_takes_it_from_a_visit_when_staf_confirms(
     cooperative = Cooperative.objects.get(pk=visit.cooperative_id)
     assert (cooperative.latitude, cooperative.longitude) == (Decimal("0.071500"), Decimal("111.495000"))
     assert cooperative.history.latest().history_user == staff
+
+
+def test_a_visit_logged_with_the_phones_fix_keeps_its_accuracy_and_is_flagged_near(open_page, live_server, visit):
+    """The phone's fix (Playwright's geolocation, 25.4 m accuracy) about 280 m north of the
+    cooperative's point: the visit stores 25 m and shows "Dekat" with its distance."""
+    import time
+
+    from assistants.models import CoachingVisit
+
+    page = open_page(PHONE)
+    page.context.grant_permissions(["geolocation"], origin=live_server.url)
+    page.context.set_geolocation({"latitude": 0.0735, "longitude": 111.495, "accuracy": 25.4})
+    log_in(page, live_server, visit.assistant.user)
+    page.goto(f"{live_server.url}/pendampingan/kunjungan/catat/?cooperative={visit.cooperative_id}")
+    page.get_by_label("Temuan").fill("Pengurus hadir lengkap.")
+    page.get_by_role("button", name="Catat lokasi saya").click()
+    expect(page.locator("#location-text")).to_contain_text("0.073500, 111.495000 (±25 m)")
+    before = CoachingVisit.objects.count()
+    page.get_by_role("button", name="Simpan kunjungan").click()
+    for _ in range(100):
+        if CoachingVisit.objects.count() > before:
+            break
+        time.sleep(0.1)
+    logged = CoachingVisit.objects.latest("id")
+    assert logged.findings == "Pengurus hadir lengkap." and logged.location_accuracy == 25
+    assert 270 <= logged.distance_m <= 285
+    page.goto(f"{live_server.url}{logged.get_absolute_url()}")
+    expect(page.get_by_test_id("presence-row")).to_contain_text("Dekat")
+    expect(page.get_by_test_id("location")).to_contain_text("(± 25 m)")
+    assert has_no_horizontal_scroll(page)
