@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from koperasi_registry.concurrency import VersionedModelForm
 from koperasi_registry.uploads import FileCheck
 from koperasi_registry.widgets import BoundedSelect, SearchSelect
+from koperasi_registry.widgets import BoundedSelect, SearchSelect
 
 from .choices import VillageKind
 from .models import Cooperative, District, Kelompok, RatAttachment, RatFiling, Village
@@ -65,6 +66,24 @@ class VillageChoiceField(forms.ModelChoiceField):
 
     iterator = GroupedVillageIterator
     widget = FastSelect
+
+
+class DistrictPickerForm(forms.Form):
+    """``?district=`` of a page read for one kecamatan or all: a select of a kabupaten's
+    kecamatan, a search field beyond (7,285 nationally)."""
+
+    district = forms.ModelChoiceField(
+        queryset=District.objects.none(), required=False, label=_("Kecamatan"), empty_label=_("Semua"),
+        widget=BoundedSelect("search_districts", limit=100, attrs={"class": "form-select"}),
+    )
+
+    def __init__(self, data=None, *, scope):
+        super().__init__(data)
+        self.fields["district"].queryset = office_districts(scope=scope)
+
+    def chosen(self):
+        """The valid kecamatan chosen, else None (all of them)."""
+        return self.cleaned_data.get("district") if self.is_valid() else None
 
 
 class DateInput(forms.DateInput):

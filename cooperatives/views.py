@@ -21,7 +21,7 @@ from koperasi_registry.views import FilteredTableView
 from . import selectors
 from .health.selectors import assessment_history
 from .filtersets import DUE, CooperativeFilterSet, status_year
-from .forms import CooperativeForm, RatAttachmentFormSet, RatFilingForm
+from .forms import CooperativeForm, DistrictPickerForm, RatAttachmentFormSet, RatFilingForm
 from .models import RatFiling
 from .services import rat_filing_save
 from .status import Compliance, StatusRules
@@ -272,8 +272,8 @@ class RatComplianceView(PermissionRequiredMixin, TemplateView):
                 raise ValueError
         except ValueError:
             year = default_year
-        districts = list(selectors.office_districts(scope=office_scope(self.request.user)))
-        district = next((d for d in districts if str(d.pk) == self.request.GET.get("district")), None)
+        picker = DistrictPickerForm(self.request.GET, scope=office_scope(self.request.user))  # bounded
+        district = picker.chosen()
         counts = selectors.rat_compliance(book_year=year, user=self.request.user, district=district, rules=rules)
         base = f"{reverse('cooperatives:cooperative_list')}?rat_year={year}"
         if district:
@@ -288,7 +288,7 @@ class RatComplianceView(PermissionRequiredMixin, TemplateView):
             title=_("Kepatuhan RAT"),
             year=year,
             years=range(default_year + 1, default_year - 10, -1),
-            districts=districts,
+            picker=picker,
             district=district,
             counts=counts,
             panels=[

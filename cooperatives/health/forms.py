@@ -8,6 +8,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from koperasi_registry.widgets import SearchSelect
+
 from ..models import Cooperative
 from .models import HealthAssessment, HealthInstrument, InstrumentKind
 from .rules import checklist_percentage, score_assessment
@@ -30,6 +32,7 @@ class AssessmentForm(forms.ModelForm):
             "assessed_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "notes": forms.Textarea(attrs={"rows": 3}),
             "year": forms.NumberInput(attrs={"inputmode": "numeric"}),
+            "cooperative": SearchSelect("search_cooperatives"),  # every visible one: a search field
         }
 
     def __init__(self, *args, user, **kwargs):

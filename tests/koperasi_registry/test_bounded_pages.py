@@ -70,6 +70,8 @@ PAGES = [
     "cooperatives:cooperative_list",
     "cooperatives:cooperative_add",
     "cooperatives:assessment_list",
+    "cooperatives:assessment_add",
+    "cooperatives:rat_compliance",
     "assistants:coverage_list",
 ]
 
