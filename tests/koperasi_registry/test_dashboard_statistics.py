@@ -32,6 +32,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from cooperatives.models import Cooperative, District, Village
+from cooperatives.services import cooperative_years_refresh
 from koperasi_registry import access
 from koperasi_registry.dashboard.period import Period
 from koperasi_registry.dashboard.selectors.statistics import ministry_statistics
@@ -82,6 +83,7 @@ def _dissolve(cooperative, lifecycle, decree_day):
     Cooperative.objects.filter(pk=cooperative.pk).update(
         lifecycle=lifecycle, dissolution_decree_number=f"SK {lifecycle}", dissolution_decree_date=decree_day
     )
+    cooperative_years_refresh(cooperative_ids=[cooperative.pk])  # as the write paths do after a change
 
 
 @pytest.fixture
