@@ -59,3 +59,27 @@ def test_staff_find_a_cooperative_by_typing_and_pick_it_with_the_keyboard(open_p
     expect(page.locator('select[name="cooperative"] option:checked')).to_have_text("Koperasi Tani Makmur Jaya")
     assert foreign_requests(page, live_server) == []
     assert errors == []
+
+
+def test_the_desa_search_stays_within_the_chosen_kecamatan(open_page, live_server, make_user, sintang):
+    from cooperatives.models import District, Village
+
+    staff = make_user("Staf", username="staf-desa")
+    tempunak = District.objects.get(code="61.05.02")
+    page = open_page(PHONE)
+    log_in(page, live_server, staff)
+    page.goto(f"{live_server.url}/koperasi/tambah/")
+    page.locator("#id_district").select_option(str(tempunak.pk))  # a kabupaten's 14: a plain select
+    page.locator("#id_village + .ts-wrapper").click()
+    options = page.locator("#id_village-ts-dropdown .option")
+    expect(options.first).to_be_visible()
+    texts = options.all_text_contents()
+    assert texts and all(text.endswith(f"– {tempunak.name}") for text in texts)
+    assert len(texts) == min(20, Village.objects.filter(district=tempunak).count())
+    page.locator("#id_village-ts-control").press("Enter")  # the first one, by keyboard
+    chosen = page.locator("#id_village").input_value()
+    assert Village.objects.get(pk=int(chosen)).district_id == tempunak.pk
+    # Another kecamatan: the desa no longer fits, so the field is emptied.
+    page.locator("#id_district").select_option(str(District.objects.get(code="61.05.01").pk))
+    expect(page.locator("#id_village")).to_have_value("")
+    assert has_no_horizontal_scroll(page)
