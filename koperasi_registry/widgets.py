@@ -13,6 +13,8 @@ the selected values only (one query, none without a value).
   otherwise a search field.
 """
 
+from urllib.parse import urlencode
+
 from django import forms
 from django.urls import reverse
 
@@ -66,11 +68,7 @@ class SearchWidgetMixin:
 
     def search_url(self) -> str:
         url = reverse(self.url_name)
-        if self.params:
-            from urllib.parse import urlencode
-
-            url = f"{url}?{urlencode(self.params)}"
-        return url
+        return f"{url}?{urlencode(self.params)}" if self.params else url
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
@@ -128,7 +126,6 @@ class BoundedSelect(SearchSelect):
     def __init__(self, url_name: str, *, limit: int = 100, **kwargs):
         super().__init__(url_name, **kwargs)
         self.limit = limit
-        self.search_active = True
 
     def get_context(self, name, value, attrs):
         iterator = self.choices
