@@ -456,7 +456,7 @@
       if (entry) { clear(); draft = null; } // that visit is in the outbox: start a new one
       if (draft && draft.data) {
         apply(draft.data);
-        notice.classList.remove("d-none");
+        if (notice) notice.classList.remove("d-none");
         if (form.elements.cooperative && form.elements.cooperative.value !== before) {
           pendingChecks = { close_followups: draft.data.close_followups || [] };
         }

@@ -345,3 +345,26 @@ def test_visit_form_page_weight_on_a_phone(phone, browser, live_server, field):
     assert first_bytes > 100 * 1024  # Bootstrap alone
     assert later_bytes < first_bytes / 5
     assert all("/static/" not in url for url in later)  # every static file from the cache
+
+
+def test_a_draft_is_restored_after_a_reload_with_its_submission_id(phone, live_server, field):
+    """What is typed survives a reload before "Simpan" (localStorage draft), with the same
+    submission id, so that the visit is still one visit; a new form gets a new id."""
+    context = phone()
+    page = context.new_page()
+    log_in(page, live_server, field.user)
+    page.goto(f"{live_server.url}{FORM}?cooperative={field.second.pk}")
+    expect(page.get_by_label("Koperasi")).to_have_value(str(field.second.pk))
+    page.get_by_label("Temuan").fill("Belum selesai diketik")
+    submission_id = page.locator("#id_submission_id").input_value()
+    page.reload()
+    expect(page.locator("#draft-notice")).to_be_visible()
+    expect(page.get_by_label("Temuan")).to_have_value("Belum selesai diketik")
+    expect(page.locator("#id_submission_id")).to_have_value(submission_id)
+    page.get_by_role("button", name="Simpan kunjungan").click()
+    expect(page.get_by_test_id("save-status")).to_contain_text("Tersimpan")
+    assert str(CoachingVisit.objects.get(findings="Belum selesai diketik").submission_id) == submission_id
+    page.get_by_role("link", name="Catat kunjungan lain").click()
+    expect(page.locator("#draft-notice")).to_be_hidden()
+    expect(page.get_by_label("Temuan")).to_have_value("")
+    assert page.locator("#id_submission_id").input_value() not in ("", submission_id)
