@@ -28,7 +28,7 @@ MAX_PAGE = 50  # 1,000 rows deep is far enough for a type-to-search field
 class SearchSource:
     permission: str
     queryset: Callable  # (request) -> queryset of the rows the user may choose
-    fields: tuple[str, ...]  # matched with icontains (``code`` fields with startswith below)
+    fields: tuple[str, ...]  # matched with icontains (codes and NIK: istartswith, below)
     label: Callable = str
     prefix_fields: tuple[str, ...] = field(default=())
     narrow: Callable | None = None  # (queryset, request.GET) -> queryset, e.g. by kecamatan
@@ -62,7 +62,7 @@ class SearchView(PermissionRequiredMixin, View):
             for name in source.fields:
                 match |= Q(**{f"{name}__icontains": text})
             for name in source.prefix_fields:
-                match |= Q(**{f"{name}__startswith": text})
+                match |= Q(**{f"{name}__istartswith": text})
             queryset = queryset.filter(match)
         page = _page(request.GET.get("page"))
         start = (page - 1) * RESULTS_PER_PAGE

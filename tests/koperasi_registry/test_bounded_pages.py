@@ -140,7 +140,7 @@ def test_cooperative_search_matches_name_nik_and_code_and_pages(client_as, staf,
     assert len(second["results"]) == 5 and second["more"] is False
     assert not {r["id"] for r in first["results"]} & {r["id"] for r in second["results"]}
     assert [r["text"].split(" (")[0] for r in search(client, "search_cooperatives", q="6105012")["results"]] == ["Koperasi Lain"]
-    assert len(search(client, "search_cooperatives", q="KSP-7")["results"]) == 1
+    assert len(search(client, "search_cooperatives", q="ksp-7")["results"]) == 1  # case-insensitive prefix
     assert len(search(client, "search_cooperatives", q="")["results"]) == 20  # an empty query: the first page
 
 
