@@ -388,3 +388,9 @@ def test_a_point_changed_elsewhere_recomputes_the_distances_and_an_unchanged_one
     assert 1100 <= near.distance_m == far.distance_m <= 1125
     assert near.history.latest().history_user == staf
     assert CoachingVisit.objects.get(pk=flagged[TL].pk).distance_m is None  # no fix, nothing to measure
+
+
+@pytest.mark.django_db
+def test_the_admin_shows_the_accuracy_read_only(client_as, admin, flagged):
+    html = client_as(admin).get(reverse("admin:assistants_coachingvisit_change", args=[flagged[J].pk])).content.decode()
+    assert "Akurasi lokasi (m)" in html and 'name="location_accuracy"' not in html
