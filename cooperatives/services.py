@@ -83,21 +83,21 @@ def cooperative_years_refresh(*, cooperative_ids) -> int:
     )
 
 
+@transaction.atomic
 def cooperative_years_rebuild(*, batch: int = YEARS_BATCH, progress=None) -> int:
     """Rewrite every ``CooperativeYear`` row: the table emptied, then one ``INSERT ...
-    SELECT`` per ``batch`` cooperatives (a range of ids), each in its own transaction."""
+    SELECT`` per ``batch`` cooperatives (a range of ids); one transaction, so that pages
+    read the old rows until the new ones are all there (PostgreSQL's MVCC)."""
     rules, years = StatusRules.from_settings(), stored_years()
-    with transaction.atomic():
-        CooperativeYear.objects.all()._raw_delete(CooperativeYear.objects.db)
+    CooperativeYear.objects.all()._raw_delete(CooperativeYear.objects.db)
     bounds = Cooperative.objects.aggregate(low=models.Min("pk"), high=models.Max("pk"))
     if bounds["low"] is None:
         return 0
     written = 0
     for start in range(bounds["low"], bounds["high"] + 1, batch):
-        with transaction.atomic():
-            written += _insert_years(
-                Cooperative.objects.filter(pk__gte=start, pk__lt=start + batch), years=years, rules=rules
-            )
+        written += _insert_years(
+            Cooperative.objects.filter(pk__gte=start, pk__lt=start + batch), years=years, rules=rules
+        )
         if progress is not None:
             progress(min(start + batch - 1, bounds["high"]), written)
     return written
