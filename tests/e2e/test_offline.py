@@ -93,8 +93,13 @@ def go_online_once(context, live_server, user):
     Pendamping needs offline, so that it keeps them."""
     page = context.new_page()
     log_in(page, live_server, user)
-    # (a function, not an expression: an expression is eval'ed in the page, which the CSP forbids)
-    page.wait_for_function("() => navigator.serviceWorker && navigator.serviceWorker.controller !== null")
+    # The worker installed and active (its shell stored); the page it did not load yet is
+    # then controlled after a reload, if clients.claim() has not reached it already.
+    # (Functions, not expressions: an expression is eval'ed in the page, which the CSP forbids.)
+    page.wait_for_function("() => navigator.serviceWorker.ready.then(() => true)", timeout=30_000)
+    if not page.evaluate("() => navigator.serviceWorker.controller !== null"):
+        page.reload()
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
     for path in ("/", FORM, OUTBOX):
         page.goto(live_server.url + path)
     # The offline copy of the user's cooperatives is kept too.
