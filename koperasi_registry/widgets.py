@@ -16,6 +16,7 @@ the selected values only (one query, none without a value).
 from urllib.parse import urlencode
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from .formfields import PK_MAX, PK_MIN
@@ -23,24 +24,23 @@ from .formfields import PK_MAX, PK_MIN
 RESULTS_PER_PAGE = 20
 
 
-def _selected_keys(value, key: str) -> list:
-    """The submitted values that can be keys (anything else cannot be selected: a
-    filter form shows its error and no rows)."""
+def _selected_keys(value, model_field) -> list:
+    """The submitted values that can be keys of ``model_field`` (anything else cannot be
+    selected: the form shows its error). An integer beyond 64 bits is left out too: SQLite
+    raises OverflowError on it."""
     values = value if isinstance(value, (list, tuple)) else [value]
     keys = []
     for item in values:
         item = getattr(item, "value", item)  # ModelChoiceIteratorValue
         if item in (None, ""):
             continue
-        if key == "pk":
-            try:
-                number = int(str(item))
-            except ValueError:
-                continue
-            if PK_MIN <= number <= PK_MAX:
-                keys.append(number)
-        else:
-            keys.append(str(item))
+        try:
+            key = model_field.to_python(item)
+        except (ValidationError, TypeError, ValueError):
+            continue
+        if isinstance(key, int) and not PK_MIN <= key <= PK_MAX:
+            continue
+        keys.append(key)
     return keys
 
 
@@ -89,8 +89,9 @@ class SearchWidgetMixin:
         """(value, label) of the selected options only, read in one query."""
         choices = self.choices
         field = getattr(choices, "field", None)
-        key = field.to_field_name or "pk"
-        keys = _selected_keys(value, key)
+        key = field.to_field_name or "pk"  # a ModelForm's foreign key names "id"
+        meta = field.queryset.model._meta
+        keys = _selected_keys(value, meta.pk if key == "pk" else meta.get_field(key))
         options = []
         if getattr(field, "empty_label", None) is not None and not self.allow_multiple_selected:
             options.append(("", field.empty_label))

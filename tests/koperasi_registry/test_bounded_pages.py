@@ -278,3 +278,16 @@ def test_per_kecamatan_tables_show_a_page_of_rows(client_as, admin, sintang, set
     chosen = District.objects.get(code="99.01.07")
     one = client.get(reverse(url_name), {"district": chosen.pk}).content.decode()
     assert scorecard_rows(one, testid) == 1 and "Kec. Uji 07" in table_body(one, testid)
+
+
+@pytest.mark.parametrize("raw", ["1\x00", "99999999999999999999", "abc", "-1"])
+def test_a_value_that_cannot_be_a_key_renders_no_option_and_no_500(client_as, staf, sintang, raw):
+    """Found by the fuzz suite: a ModelForm's foreign key names its key ``id`` (not
+    ``pk``); the widget reads only values the key field accepts and 64-bit integers."""
+    response = client_as(staf).post(reverse("cooperatives:assessment_add"), {"cooperative": raw, "year": "2024"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    start = html.index('name="cooperative"')
+    assert re.findall(r'<option value="(\d+)"', html[start : html.index("</select>", start)]) == []
+    listed = client_as(staf).get(reverse("assistants:visit_list"), {"cooperative": raw})
+    assert listed.status_code == 200
