@@ -7,6 +7,7 @@ from django.db import transaction
 from koperasi_registry.admin_scope import OfficeScopedAdminMixin
 from koperasi_registry.concurrency_admin import VersionedHistoryAdmin
 
+from . import admin_users  # noqa: F401  (the users, with their office scope)
 from .health import admin as health_admin  # noqa: F401  (registers the health assessment admin)
 from .models import Cooperative, District, Kelompok, RatAttachment, RatFiling, Regency, Village
 from .services import cooperative_refresh_rat_summary, rat_filing_delete, rat_filing_save

@@ -39,7 +39,7 @@ Where each part of the policy lives
   layer (cooperatives) knows the assistants only by the reverse relation name
   ``assignments``.
 - **Office scope**: which part of the country a user's office covers (a kabupaten/kota, a
-  province, or national; ``koperasi_registry.offices``): :func:`office_scope` below, read
+  province, or national; ``cooperatives.models.offices``): :func:`office_scope` below, read
   with the roles in one query. The row scopes of the office roles, every region choice,
   the import's village matching, the dashboards and the admin's lists
   (``koperasi_registry.admin_scope``) are limited to it.
@@ -112,7 +112,7 @@ def user_roles(user) -> set[str]:
 
 
 def office_scope(user) -> Scope:
-    """The office scope of ``user`` (``koperasi_registry.offices``): their ``OfficeScope``
+    """The office scope of ``user`` (``cooperatives.models.offices``): their ``OfficeScope``
     row, or the installation's ``OFFICE_REGENCY_CODE``. Read with the roles in one query and
     cached on the user object for the request. Anonymous users and role stand-ins get the
     default."""
@@ -120,9 +120,13 @@ def office_scope(user) -> Scope:
         return default_scope()
     if not hasattr(user, "_office_scope_cache"):
         if hasattr(user, "_role_cache"):  # roles known already (set by hand): the scope alone
-            from .offices import OfficeScope
+            from django.contrib.auth import get_user_model
 
-            row = OfficeScope.objects.filter(user_id=user.pk).values_list("code", "label").first()
+            row = (
+                get_user_model()._default_manager.filter(pk=user.pk, office_scope__isnull=False)
+                .values_list("office_scope__code", "office_scope__label")
+                .first()
+            )
             user._office_scope_cache = default_scope() if row is None else Scope.of(*row)
         else:
             _load_roles_and_scope(user)

@@ -215,7 +215,3 @@ simple_history.register(
     excluded_fields=["password", "last_login"],
     user_related_name="+",
 )
-
-
-# --- Offices as data: each user's office scope (koperasi_registry.offices) ---------------
-from koperasi_registry.offices import OfficeScope  # noqa: E402,F401  (the model lives there)

@@ -1,5 +1,5 @@
 """The office scope as a plain value (``Scope``): no model here, so that the access policy
-can import it at any time. The model and its label rule: ``koperasi_registry.offices``."""
+can import it at any time. The model and its label rule: ``cooperatives.models.offices``."""
 
 from dataclasses import dataclass
 

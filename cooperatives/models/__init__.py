@@ -3,8 +3,9 @@
 from cooperatives.health.models import HealthAspect, HealthAspectScore, HealthAssessment, HealthCategoryThreshold, HealthInstrument  # noqa: F401
 
 from .cooperatives import Cooperative, Kelompok
+from .offices import OfficeScope
 from .rat import RatAttachment, RatFiling
 from .regions import District, Regency, Village
 from .years import CooperativeYear
 
-__all__ = ["Cooperative", "CooperativeYear", "District", "Kelompok", "RatAttachment", "RatFiling", "Regency", "Village"]
+__all__ = ["Cooperative", "CooperativeYear", "District", "Kelompok", "OfficeScope", "RatAttachment", "RatFiling", "Regency", "Village"]

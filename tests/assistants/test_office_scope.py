@@ -87,11 +87,11 @@ def test_without_an_office_code_every_assistant_is_the_office_s(settings, staf, 
     assert stranger in set(BusinessAssistant.objects.visible_to(staf))
 
 
-# --- Offices as data: the scope is the user's (koperasi_registry.offices) -------------------
+# --- Offices as data: the scope is the user's (cooperatives.models.offices) -------------------
 
 
 def _with_scope(user, code):
-    from koperasi_registry.offices import OfficeScope
+    from cooperatives.models import OfficeScope
 
     OfficeScope.objects.create(user=user, code=code)
     return type(user).objects.get(pk=user.pk)  # a fresh object: nothing cached

@@ -1,4 +1,4 @@
-"""Offices as data (issue 16 item 1): each user's office scope (``koperasi_registry.offices``)
+"""Offices as data (issue 16 item 1): each user's office scope (``cooperatives.models.offices``)
 limits every list, detail, export, form choice, import match, dashboard figure and admin
 list. Regions: two provinces with two kabupaten each (Kalimantan Barat: Sintang, Melawi;
 Sumatera Barat: Solok Selatan, Pesisir Selatan), one kecamatan and two villages each, and
@@ -17,7 +17,7 @@ from cooperatives.imports.villages import VillageResolver
 from cooperatives.models import Cooperative, District, Regency, Village
 from koperasi_registry import access
 from koperasi_registry.access import office_scope
-from koperasi_registry.offices import OfficeScope
+from cooperatives.models import OfficeScope
 from koperasi_registry.scopes import NATIONAL, PROVINCE, REGENCY, default_scope
 from tests.assistants.factories import AssignmentFactory, BusinessAssistantFactory
 from tests.factories import CooperativeFactory

@@ -295,7 +295,7 @@ def test_500_template_renders_without_database_or_request():
 
 # --- 7. History of users' roles and active flag ---------------------------------------
 
-# The user admin's office scope inline (koperasi_registry.admin): an empty one.
+# The user admin's office scope inline (cooperatives.admin_users): an empty one.
 OFFICE_SCOPE_INLINE = {"office_scope-TOTAL_FORMS": "0", "office_scope-INITIAL_FORMS": "0"}
 
 @pytest.mark.django_db

@@ -4,7 +4,7 @@ cooperatives, assistants, regions and figures they see.
 A scope is a Kemendagri region code: a kabupaten/kota (``61.05``, 5 characters), a
 province (``61``, 2 characters) or the whole country (empty). A user without an
 ``OfficeScope`` row has the installation's default, ``settings.OFFICE_REGENCY_CODE`` (so a
-single-office install needs nothing). ``koperasi_registry.access.office_scope(user)`` reads
+single-office install needs nothing). ``koperasi_registry.access.office_scope(user)`` (through the reverse relation ``user.office_scope``, no import) reads
 it (cached on the user for the request) and every ``visible_to``, region choice, import
 match, dashboard figure and admin list asks that function.
 """
@@ -15,14 +15,14 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .scopes import NATIONAL, PROVINCE, REGENCY, Scope, scope_level  # noqa: F401
+from koperasi_registry.scopes import NATIONAL, PROVINCE, REGENCY, Scope, scope_level
+
+from .regions import Regency
 
 
 def scope_label(code: str) -> str:
     """The label an office of ``code`` gets when none is given: ``Dinas Koperasi Kabupaten
     Sintang``, ``Provinsi Kalimantan Barat``, ``Nasional`` (from the loaded Regency rows)."""
-    from cooperatives.models import Regency
-
     level = scope_level(code)
     if level == NATIONAL:
         return str(_("Nasional"))
@@ -58,8 +58,6 @@ class OfficeScope(models.Model):
         return self.label or self.code or str(_("Nasional"))
 
     def clean(self):
-        from cooperatives.models import Regency
-
         self.code = (self.code or "").strip()
         try:
             level = scope_level(self.code)
