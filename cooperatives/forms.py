@@ -15,7 +15,6 @@ from django.utils.translation import gettext_lazy as _
 from koperasi_registry.concurrency import VersionedModelForm
 from koperasi_registry.uploads import FileCheck
 from koperasi_registry.widgets import BoundedSelect, SearchSelect
-from koperasi_registry.widgets import BoundedSelect, SearchSelect
 
 from .choices import VillageKind
 from .models import Cooperative, District, Kelompok, RatAttachment, RatFiling, Village
