@@ -32,11 +32,13 @@ class AssignmentInline(OfficeScopedAdminMixin, admin.TabularInline):
 
 @admin.register(BusinessAssistant)
 class BusinessAssistantAdmin(OfficeScopedAdminMixin, VersionedHistoryAdmin):
-    """Scoped by their assignments (``BusinessAssistantQuerySet.in_office``): an assistant
-    not assigned anywhere yet is listed to superusers only."""
+    """Scoped by their assignments (``BusinessAssistantQuerySet.in_office``). An assistant
+    not assigned anywhere yet belongs to no office: every Admin lists them, so that the one
+    who just added them can open the record again and give the first assignments."""
 
     def scope_queryset(self, queryset, scope):
-        return queryset.in_office(scope=scope)
+        unassigned = queryset.filter(assignments__isnull=True)
+        return queryset.filter(pk__in=queryset.in_office(scope=scope).values("pk").union(unassigned.values("pk")))
 
     list_display = ["__str__", "phone", "is_active", "contract_end"]
     list_filter = ["is_active"]

@@ -113,10 +113,13 @@ def test_each_user_sees_the_assistants_visits_and_followups_of_their_own_scope(c
 
 
 def test_the_admin_lists_only_the_admin_users_scope(client_as, make_user, office, elsewhere):
-    _, stranger, visit, followup, _ = elsewhere
+    _, stranger, visit, followup, newcomer = elsewhere
     admin = _with_scope(make_user("Admin", username="admin-solok"), "13.11")
     client = client_as(admin)
-    assert set(client.get("/admin/assistants/businessassistant/").context["cl"].result_list) == {stranger}
+    # Not Sintang's assistants; the newcomer (no assignment anywhere yet) is every Admin's to assign.
+    assert set(client.get("/admin/assistants/businessassistant/").context["cl"].result_list) == {stranger, newcomer}
+    assert client.get(f"/admin/assistants/businessassistant/{newcomer.pk}/change/").status_code == 200
+    assert client.get(f"/admin/assistants/businessassistant/{office.me.pk}/change/").status_code in (302, 404)
     assert set(client.get("/admin/assistants/coachingvisit/").context["cl"].result_list) == {visit}
     assert set(client.get("/admin/assistants/followup/").context["cl"].result_list) == {followup}
     assert client.get(f"/admin/assistants/coachingvisit/{office.my_visit.pk}/change/").status_code in (302, 404)
