@@ -21,4 +21,8 @@ def bootstrap_widget(field):
     attrs = {"class": f"{widget.attrs.get('class', '')} {css}".strip()}
     if field.errors:
         attrs["aria-invalid"] = "true"
+    if field.field.required or getattr(field.field, "marked_required", False):
+        # The label's asterisk is for the eye (aria-hidden); a screen reader hears "required"
+        # from the field itself, and the label keeps its plain name.
+        attrs["aria-required"] = "true"
     return field.as_widget(attrs=attrs)

@@ -262,12 +262,15 @@ def test_the_form_opens_prefilled_short_and_marks_required_fields(client_as, pen
     html = client_as(pendamping).get(reverse("assistants:visit_add"), {"cooperative": office.mine.pk}).content.decode()
     assert f'<option value="{office.mine.pk}" selected>' in html
     assert f'value="{timezone.localdate().isoformat()}"' in html
-    # Required: an asterisk and the word for screen readers; the follow-up's owner and due date too.
+    # Required: an asterisk for the eye and aria-required on the field for screen readers;
+    # the follow-up's owner and due date too.
     for field_id in ("id_cooperative", "id_visit_date", "id_kind", "id_findings", "id_tl-0-due_date", "id_tl-0-owner"):
         label = html.split(f'for="{field_id}"', 1)[1].split("</label>", 1)[0]
-        assert '<span class="visually-hidden">wajib</span>' in label, field_id
+        assert 'class="text-danger required-mark" aria-hidden="true">*</span>' in label, field_id
+        tag = html.split(f'id="{field_id}"', 1)[0].rsplit("<", 1)[1] + html.split(f'id="{field_id}"', 1)[1].split(">", 1)[0]
+        assert 'aria-required="true"' in tag, field_id
     label = html.split('for="id_people_met"', 1)[1].split("</label>", 1)[0]
-    assert "wajib" not in label
+    assert "required-mark" not in label
     # Folded: the follow-up part and "Lainnya".
     assert '<details class="mb-3 form-section" data-testid="followup-section">' in html
     assert '<details class="mb-3 form-section" data-testid="more-section">' in html

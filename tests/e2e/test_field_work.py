@@ -87,7 +87,8 @@ def test_a_followup_without_a_due_date_shows_its_error_at_the_top(open_page, liv
     due = page.locator("#id_tl-0-due_date")
     expect(due).to_be_focused()
     assert in_viewport(due)
-    expect(page.locator("label[for=id_tl-0-due_date] .visually-hidden")).to_have_text("wajib")
+    expect(page.locator("label[for=id_tl-0-due_date] .required-mark")).to_have_text("*")
+    expect(due).to_have_attribute("aria-required", "true")
 
 
 def test_the_visit_form_is_short_on_a_phone(open_page, live_server, field_day):

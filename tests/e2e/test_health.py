@@ -33,7 +33,11 @@ def test_staf_enters_an_assessment_and_sees_the_category_while_typing(open_page,
 
     expect(page.get_by_role("heading", name="Tambah penilaian kesehatan")).to_be_visible()
     expect(page.get_by_test_id("aspect-rows-empty")).to_be_visible()
-    page.get_by_label(re.compile(r"^Koperasi\b")).select_option(label=cooperative.name)
+    # The cooperative is a search field (every visible cooperative): type, then pick the match.
+    page.locator('select[name="cooperative"] + .ts-wrapper').click()
+    page.locator("#id_cooperative-ts-control").press_sequentially("Kapuas", delay=50)
+    page.locator("#id_cooperative-ts-dropdown .option", has_text=cooperative.name).click()
+    expect(page.locator('select[name="cooperative"]')).to_have_value(str(cooperative.pk))
     page.get_by_label(re.compile(r"^Tahun buku\b")).fill("2024")
     page.get_by_label(re.compile(r"^Instrumen\b")).select_option(str(ksp.pk))
 
@@ -84,7 +88,9 @@ def test_a_wrong_score_is_shown_and_nothing_is_saved(open_page, live_server, mak
     page.get_by_label("Likuiditas", exact=True).fill("170")
     expect(page.get_by_test_id("health-preview")).to_contain_text("Isi nilai semua aspek")
     page.get_by_role("button", name="Simpan").click()
-    expect(page.get_by_text("Nilai paling tinggi 100")).to_be_visible()
+    # Named in the summary at the top (a link to the field) and under the field itself.
+    expect(page.get_by_role("link", name="Likuiditas: Nilai paling tinggi 100")).to_be_visible()
+    expect(page.get_by_test_id("aspect-rows").get_by_text("Nilai paling tinggi 100")).to_be_visible()
     expect(page.get_by_label("Likuiditas", exact=True)).to_have_value("170")
     expect(page.get_by_label("Permodalan", exact=True)).to_have_value("70")
     assert HealthAssessment.objects.count() == 0
