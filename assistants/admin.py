@@ -1,6 +1,7 @@
 """Django admin for every model of the app, with change history (SimpleHistoryAdmin)."""
 
 from django.contrib import admin, messages
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from koperasi_registry.admin_scope import OfficeScopedAdminMixin
@@ -37,8 +38,8 @@ class BusinessAssistantAdmin(OfficeScopedAdminMixin, VersionedHistoryAdmin):
     who just added them can open the record again and give the first assignments."""
 
     def scope_queryset(self, queryset, scope):
-        unassigned = queryset.filter(assignments__isnull=True)
-        return queryset.filter(pk__in=queryset.in_office(scope=scope).values("pk").union(unassigned.values("pk")))
+        unassigned = ~Exists(Assignment.objects.filter(assistant=OuterRef("pk")))
+        return queryset.filter(Q(pk__in=queryset.in_office(scope=scope).values("pk")) | unassigned)
 
     list_display = ["__str__", "phone", "is_active", "contract_end"]
     list_filter = ["is_active"]
