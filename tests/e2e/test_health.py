@@ -47,7 +47,8 @@ def test_staf_enters_an_assessment_and_sees_the_category_while_typing(open_page,
     expect(preview).to_contain_text("Isi nilai semua aspek")
     for name in aspects:
         page.get_by_label(name, exact=True).fill("80")
-    expect(page.get_by_test_id("preview-category")).to_have_text("Sehat")
+    # The preview comes by htmx 300 ms after the last input: on a loaded CI machine it can take a while.
+    expect(page.get_by_test_id("preview-category")).to_have_text("Sehat", timeout=15_000)
     expect(page.get_by_test_id("preview-total")).to_have_text("80")
 
     # One aspect a little lower: 80 - 0.04 * 25 / 100 = 79.99, Cukup Sehat, live.
