@@ -19,10 +19,7 @@ from .models import (
     BusinessAssistant,
     CoachingTarget,
     CoachingVisit,
-    FinancingProposal,
     FollowUp,
-    Programme,
-    ProgrammeParticipation,
     VisitSummary,
 )
 from .models.summary import kinds_total
@@ -265,46 +262,6 @@ def target_progress(*, target: CoachingTarget, user) -> dict:
         "min_visits": conf.coached_min_visits(),
         "kinds": conf.coached_visit_kinds(),
     }
-
-
-# --- Programmes and proposals ----------------------------------------------------------
-
-
-def programme_list(*, user):
-    return Programme.objects.visible_to(user).annotate(
-        participant_count=_count(ProgrammeParticipation.objects.filter(programme=OuterRef("pk"))),
-        monitoring_visit_count=_count(CoachingVisit.objects.filter(programme=OuterRef("pk"))),
-    )
-
-
-def programme_participants(*, programme: Programme, user):
-    visits = CoachingVisit.objects.filter(programme=programme, cooperative=OuterRef("cooperative"))
-    return (
-        programme.participations.filter(cooperative__in=Cooperative.objects.visible_to(user).values("pk"))
-        .select_related("cooperative__village__district")
-        .annotate(
-            monitoring_visits=_count(visits),
-            last_monitoring=Subquery(visits.order_by("-visit_date").values("visit_date")[:1]),
-        )
-        .order_by("cooperative__name")
-    )
-
-
-def proposal_list(*, user):
-    return FinancingProposal.objects.visible_to(user).select_related(
-        "cooperative__village__district", "assistant__user"
-    )
-
-
-def proposal_status_history(*, proposal: FinancingProposal):
-    """Status changes only, oldest first, from the proposal's history table."""
-    rows = list(proposal.history.select_related("history_user").order_by("history_date", "history_id"))
-    changes, previous = [], None
-    for row in rows:  # one proposal's own history, a few rows
-        if row.status != previous:
-            changes.append({"status": row.get_status_display(), "date": row.history_date, "user": row.history_user})
-            previous = row.status
-    return changes
 
 
 # --- Monthly report --------------------------------------------------------------------

@@ -13,7 +13,7 @@ from koperasi_registry.access import PermissionRequiredMixin, may_open, office_s
 from koperasi_registry.concurrency import VersionedFormViewMixin
 from koperasi_registry.views import FilteredTableView
 
-from .. import filtersets, forms, selectors, services, tables
+from .. import filtersets, forms, programmes, selectors, services, tables
 from ..choices import VisitKind
 from ..models import CoachingTarget, FinancingProposal, Programme
 
@@ -93,7 +93,7 @@ class ProgrammeListView(PermissionRequiredMixin, FilteredTableView):
     add_url_name = "assistants:programme_add"
 
     def get_queryset(self):
-        return selectors.programme_list(user=self.request.user)
+        return programmes.programme_list(user=self.request.user)
 
 
 class ObjectDetailMixin(PermissionRequiredMixin):
@@ -124,12 +124,12 @@ class ProgrammeDetailView(ObjectDetailMixin, DetailView):
     list_label = _("Semua program")
 
     def get_queryset(self):
-        return selectors.programme_list(user=self.request.user)
+        return programmes.programme_list(user=self.request.user)
 
     def get_context_data(self, **kwargs):
         user = self.request.user
         return super().get_context_data(
-            participants=selectors.programme_participants(programme=self.object, user=user),
+            participants=programmes.programme_participants(programme=self.object, user=user),
             **kwargs,
         )
 
@@ -175,7 +175,7 @@ class FinancingProposalListView(PermissionRequiredMixin, FilteredTableView):
     add_url_name = "assistants:proposal_add"
 
     def get_queryset(self):
-        return selectors.proposal_list(user=self.request.user)
+        return programmes.proposal_list(user=self.request.user)
 
 
 class FinancingProposalDetailView(ObjectDetailMixin, DetailView):
@@ -187,11 +187,11 @@ class FinancingProposalDetailView(ObjectDetailMixin, DetailView):
     title_attribute = "purpose"
 
     def get_queryset(self):
-        return selectors.proposal_list(user=self.request.user)
+        return programmes.proposal_list(user=self.request.user)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            status_history=selectors.proposal_status_history(proposal=self.object),
+            status_history=programmes.proposal_status_history(proposal=self.object),
             **kwargs,
         )
 

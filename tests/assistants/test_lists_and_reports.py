@@ -8,7 +8,7 @@ from django.test import override_settings
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from assistants import selectors, services
+from assistants import programmes, selectors, services
 from assistants.models import CoachingTarget, FinancingProposal, Programme
 from tests.assistants.factories import CoachingTargetFactory, CoachingVisitFactory, FollowUpFactory
 from tests.factories import CooperativeFactory
@@ -118,7 +118,7 @@ def test_proposal_status_changes_are_kept(client_as, pendamping, office):
             "lender": "Bank NTB", "status": "diajukan", "submitted_on": "2026-03-01"}
     client.post(reverse("assistants:proposal_edit", args=[proposal.pk]), edit)
     client.post(reverse("assistants:proposal_edit", args=[proposal.pk]), {**edit, "status": "disetujui", "decided_on": "2026-04-01"})
-    history = selectors.proposal_status_history(proposal=proposal)
+    history = programmes.proposal_status_history(proposal=proposal)
     assert [h["status"] for h in history] == ["Draf", "Diajukan", "Disetujui"]
     assert all(h["user"] == pendamping for h in history)
 
