@@ -139,13 +139,13 @@ class CooperativeQuerySet(models.QuerySet):
         return self.filter(running_on_q(day, today=today))
 
     def with_status_on(self, day: datetime.date, *, today: datetime.date | None = None, registered_only: bool = True):
-        """``with_status_on_live``, but a past 31 December of a year the ``CooperativeYear``
-        rows cover reads them (one join on a unique index) instead of a subquery per
-        cooperative; ``tests/cooperatives/test_cooperative_years.py`` proves both agree."""
-        from .models.years import stored_year
+        """``with_status_on_live``, but a past 31 December of a year whose ``CooperativeYear``
+        rows are complete (``readable_year``: one small query) reads them (one join on a
+        unique index) instead of a subquery per cooperative; ``tests/cooperatives/test_cooperative_years.py`` proves both agree."""
+        from .models.years import readable_year
 
         today = today or timezone.localdate()
-        year = stored_year(day) if registered_only and day < today else None
+        year = readable_year(day, today=today) if registered_only and day < today else None
         if year is None:
             return self.with_status_on_live(day, today=today, registered_only=registered_only)
         return self.with_stored_status(year=year)

@@ -7,7 +7,7 @@ from django.db import connection, models, transaction
 from django.db.models import F, IntegerField, Max, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce, Greatest, NullIf
 
-from .models import Cooperative, CooperativeYear, RatFiling
+from .models import Cooperative, CooperativeYear, CooperativeYearBuild, RatFiling
 from .models.years import stored_years
 from .status import StatusRules
 
@@ -84,12 +84,17 @@ def cooperative_years_refresh(*, cooperative_ids) -> int:
 
 
 @transaction.atomic
-def cooperative_years_rebuild(*, batch: int = YEARS_BATCH, progress=None) -> int:
+def cooperative_years_rebuild(*, batch: int = YEARS_BATCH, progress=None, mark: bool = True) -> int:
     """Rewrite every ``CooperativeYear`` row: the table emptied, then one ``INSERT ...
     SELECT`` per ``batch`` cooperatives (a range of ids); one transaction, so that pages
-    read the old rows until the new ones are all there (PostgreSQL's MVCC)."""
+    read the old rows until the new ones are all there (PostgreSQL's MVCC). The stored
+    years are then marked complete under today's rule settings (``readable_year``;
+    ``mark=False`` only for the migration that predates the marks)."""
     rules, years = StatusRules.from_settings(), stored_years()
     CooperativeYear.objects.all()._raw_delete(CooperativeYear.objects.db)
+    if mark:
+        CooperativeYearBuild.objects.all().delete()
+        CooperativeYearBuild.objects.bulk_create(CooperativeYearBuild(year=year, rules=rules.key) for year in years)
     bounds = Cooperative.objects.aggregate(low=models.Min("pk"), high=models.Max("pk"))
     if bounds["low"] is None:
         return 0

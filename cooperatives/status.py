@@ -29,6 +29,12 @@ class StatusRules:
     sekunder_deadline: tuple[int, int] = (6, 30)
     window: int = 3
 
+    @property
+    def key(self) -> str:
+        """The settings the year-end rows were computed under, e.g. ``"04-30/06-30/3"``."""
+        (pm, pd), (sm, sd) = self.primer_deadline, self.sekunder_deadline
+        return f"{pm:02}-{pd:02}/{sm:02}-{sd:02}/{self.window}"
+
     @classmethod
     def from_settings(cls) -> "StatusRules":
         return cls(

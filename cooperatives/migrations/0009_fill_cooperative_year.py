@@ -11,7 +11,7 @@ def fill(apps, schema_editor):
     from cooperatives.services import cooperative_years_rebuild
 
     if schema_editor.connection.alias == "default":
-        cooperative_years_rebuild()
+        cooperative_years_rebuild(mark=False)  # the marks' table comes in 0011
 
 
 class Migration(migrations.Migration):

@@ -6,6 +6,6 @@ from .cooperatives import Cooperative, Kelompok
 from .offices import OfficeScope
 from .rat import RatAttachment, RatFiling
 from .regions import District, Regency, Village
-from .years import CooperativeYear
+from .years import CooperativeYear, CooperativeYearBuild
 
-__all__ = ["Cooperative", "CooperativeYear", "District", "Kelompok", "OfficeScope", "RatAttachment", "RatFiling", "Regency", "Village"]
+__all__ = ["Cooperative", "CooperativeYear", "CooperativeYearBuild", "District", "Kelompok", "OfficeScope", "RatAttachment", "RatFiling", "Regency", "Village"]

@@ -14,6 +14,13 @@ cooperative's rows whenever ``last_rat_year`` is refreshed (a filing saved or de
 the import's bulk paths) and whenever the cooperative itself is saved or moved
 (``receivers``); ``manage.py rebuild_cooperative_years`` rewrites them all after bulk loads
 or a change of the status rules' settings.
+
+A year's rows are read only once they are known to be complete (``readable_year``): a
+rebuild writes every cooperative's row of each stored year and marks those years
+(``CooperativeYearBuild``, with the rules' settings it used); from then on every write
+path keeps them. A year that entered the stored range after the last rebuild (each
+1 January), or rows computed under other rule settings, are not marked: pages read the
+rule live (right, slower) until the next rebuild (README, "Operations").
 """
 
 import datetime
@@ -24,7 +31,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cooperatives.choices import Status
-from cooperatives.status import Compliance
+from cooperatives.status import Compliance, StatusRules
 
 from .cooperatives import Cooperative
 from .regions import District
@@ -42,6 +49,37 @@ def stored_year(day: datetime.date, *, today: datetime.date | None = None) -> in
     if (day.month, day.day) == (12, 31) and day.year in stored_years(today=today):
         return day.year
     return None
+
+
+def built_years() -> set[int]:
+    """The years whose rows a rebuild completed under today's rule settings (one query)."""
+    key = StatusRules.from_settings().key
+    return set(CooperativeYearBuild.objects.filter(rules=key).values_list("year", flat=True))
+
+
+def readable_year(day: datetime.date, *, today: datetime.date | None = None, built: set[int] | None = None) -> int | None:
+    """``stored_year(day)`` when that year's rows are complete (``built_years``, read here
+    unless given), else None: read the rule live."""
+    year = stored_year(day, today=today)
+    if year is None:
+        return None
+    return year if year in (built_years() if built is None else built) else None
+
+
+class CooperativeYearBuild(models.Model):
+    """A year whose ``CooperativeYear`` rows were all written by a rebuild, under the rule
+    settings ``rules`` (``StatusRules.key``); the write paths keep them from then on."""
+
+    year = models.PositiveSmallIntegerField(_("tahun"), primary_key=True)
+    rules = models.CharField(_("pengaturan aturan status"), max_length=40)
+    built_at = models.DateTimeField(_("dibangun pada"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("pembangunan status per tahun")
+        verbose_name_plural = _("pembangunan status per tahun")
+
+    def __str__(self):
+        return f"{self.year} ({self.rules})"
 
 
 class CooperativeYear(models.Model):

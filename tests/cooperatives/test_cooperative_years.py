@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from cooperatives.choices import Bentuk, Lifecycle, Status
 from cooperatives.models import Cooperative, CooperativeYear, District, Village
-from cooperatives.models.years import stored_year, stored_years
+from cooperatives.models.years import built_years, readable_year, stored_year, stored_years
 from cooperatives.services import cooperative_years_rebuild, rat_filing_delete, rat_filing_save
 from cooperatives.status import StatusRules, cooperative_status, lifecycle_on, rat_compliance
 from tests.factories import CooperativeFactory, RatFilingFactory
@@ -203,6 +203,44 @@ def test_years_outside_the_stored_range_are_read_live(sintang):
     coop = CooperativeFactory(founded_on=D(old.year - 5, 1, 1))
     _filing(coop, old.year - 1)
     assert Cooperative.objects.with_status_on(old).get().status == Status.AKTIF
+
+
+@pytest.mark.django_db
+def test_a_year_without_complete_rows_is_read_live_until_a_rebuild(sintang, settings):
+    """A new year entering the stored range (1 January) has rows only for the cooperatives
+    written since; rows computed under other rule settings are stale. Neither is read until
+    a rebuild marks the year complete: the figures stay right meanwhile."""
+    year = THIS_YEAR - 2
+    day = D(year, 12, 31)
+    settings.RAT_STATUS_WINDOW = 3
+    _grid(year, Bentuk.PRIMER)
+    call_command("rebuild_cooperative_years", verbosity=0)
+    assert readable_year(day) == year
+    expected = {(pk, status) for pk, _, status, _, _ in _expected(year)}
+
+    # As on 1 January: the year's mark is missing and most cooperatives have no row yet.
+    CooperativeYear.objects.filter(year=year).exclude(pk=CooperativeYear.objects.filter(year=year).first().pk).delete()
+    from cooperatives.models import CooperativeYearBuild
+
+    CooperativeYearBuild.objects.filter(year=year).delete()
+    assert stored_year(day) == year and readable_year(day) is None
+    with CaptureQueriesContext(connection) as queries:
+        live = set(Cooperative.objects.with_status_on(day).values_list("pk", "status"))
+    assert live == expected
+    assert not any('JOIN "cooperatives_cooperativeyear"' in q["sql"] for q in queries.captured_queries)
+
+    call_command("rebuild_cooperative_years", verbosity=0)
+    with CaptureQueriesContext(connection) as queries:
+        assert set(Cooperative.objects.with_status_on(day).values_list("pk", "status")) == expected
+    assert any('JOIN "cooperatives_cooperativeyear"' in q["sql"] for q in queries.captured_queries)
+    assert readable_year(day) == year
+
+    # Another window: the marks were made under window 3, so the rows are not read.
+    settings.RAT_STATUS_WINDOW = 2
+    assert built_years() == set() and readable_year(day) is None
+    assert set(Cooperative.objects.with_status_on(day).values_list("pk", "status")) == {
+        (pk, status) for pk, _, status, _, _ in _expected(year)
+    }
 
 
 def settings_back():

@@ -36,7 +36,7 @@ from assistants.choices import VisitKind
 from assistants.selectors import coached_cooperative_ids
 from cooperatives.choices import Lifecycle, Status
 from cooperatives.models import Cooperative, HealthAssessment, RatFiling
-from cooperatives.models.years import stored_year
+from cooperatives.models.years import readable_year
 from cooperatives.querysets import status_expression
 from cooperatives.status import recent_years, status_date
 
@@ -112,7 +112,7 @@ def candidates(*, user, period: Period):
     )
     if period.district is not None:
         queryset = queryset.filter(village__district=period.district)
-    end_year = stored_year(end) if end < today else None
+    end_year = readable_year(end, today=today) if end < today else None
     if end >= today:  # today's status: a CASE over the row's own maintained columns
         end_status = status_expression(today=today)
     elif end_year is not None:  # the end year's stored row, one more join on the unique index

@@ -30,7 +30,7 @@ from assistants.models import VisitSummary
 from cooperatives.choices import Status
 from cooperatives.health.selectors import health_category_choices
 from cooperatives.models import CooperativeYear, HealthAssessment
-from cooperatives.models.years import stored_year
+from cooperatives.models.years import built_years, readable_year
 from cooperatives.querysets import visible_by_district_q, visible_cooperatives_q
 from cooperatives.status import DUE_COMPLIANCE, Compliance, recent_years
 
@@ -74,10 +74,10 @@ def _status_and_compliance(*, user, period: Period, years: list[int]) -> list[di
     Grouping both on the status day's cooperatives is safe for compliance: the only
     cooperatives it leaves out were founded after that day, hence after 1 January of the
     book year, and are not due (``status.rat_due``)."""
-    parts = []
+    parts, built = [], built_years()
     for year in years:
         day_period = status_period(period, year)
-        stored = stored_year(day_period.day) if day_period.historical else None
+        stored = readable_year(day_period.day, today=period.today, built=built) if day_period.historical else None
         if stored is not None:  # its row's compliance is for the book year before: ``year``
             queryset = CooperativeYear.objects.filter(visible_by_district_q(user), period.region_q("district"), year=stored)
             if period.district is not None:
