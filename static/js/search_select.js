@@ -115,6 +115,21 @@
       if (!label.id) { label.id = select.id + "-label"; }
       control.control_input.setAttribute("aria-labelledby", label.id);
     }
+    // Tom Select ignores a blur while the window lacks the system's focus (document.hasFocus()
+    // false: a split screen, a notification, a busy browser): it then believes it still has
+    // the focus, keeps the list open over the form, and a late search answer reopens the list
+    // and takes the focus from the field the user has moved to, whose letters go astray.
+    if (control.control_input) {
+      control.control_input.addEventListener("blur", function () {
+        window.setTimeout(function () {
+          var active = document.activeElement;
+          if (!control.isFocused || control.wrapper.contains(active) || control.dropdown.contains(active)) { return; }
+          control.isFocused = false;
+          control.close();
+          control.refreshState();
+        }, 0);
+      });
+    }
     depends.forEach(function (field) {
       field.addEventListener("change", function () {
         control.clear();

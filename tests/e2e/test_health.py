@@ -39,6 +39,7 @@ def test_staf_enters_an_assessment_and_sees_the_category_while_typing(open_page,
     page.locator("#id_cooperative-ts-dropdown .option", has_text=cooperative.name).click()
     expect(page.locator('select[name="cooperative"]')).to_have_value(str(cooperative.pk))
     page.get_by_label(re.compile(r"^Tahun buku\b")).fill("2024")
+    expect(page.locator("#id_cooperative-ts-dropdown")).to_be_hidden()  # not reopened by a late answer
     page.get_by_label(re.compile(r"^Instrumen\b")).select_option(str(ksp.pk))
 
     # The instrument's seven aspects arrive by htmx.

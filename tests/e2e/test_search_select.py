@@ -83,3 +83,39 @@ def test_the_desa_search_stays_within_the_chosen_kecamatan(open_page, live_serve
     page.locator("#id_district").select_option(str(District.objects.get(code="61.05.01").pk))
     expect(page.locator("#id_village")).to_have_value("")
     assert has_no_horizontal_scroll(page)
+
+
+def test_a_late_answer_does_not_take_the_focus_back(open_page, live_server, make_user, sintang):
+    """On a slow connection the user picks the field, moves on to the next one and types
+    there before the search answers: the late answer must not reopen the list and take the
+    focus (the next letters would go into the search, the field typed into stays empty)."""
+    staff = make_user("Staf", username="staf-lambat")
+    for i in range(3):
+        CooperativeFactory(name=f"Koperasi Lambat {i}")
+    page = open_page(PHONE)
+    # A window that has not the system's focus (a split screen, a notification, a loaded CI
+    # browser) reports document.hasFocus() false: Tom Select then ignores the field's blur
+    # and believes it still has the focus when the answer comes.
+    page.add_init_script("document.hasFocus = () => false;")
+    log_in(page, live_server, staff)
+    page.goto(f"{live_server.url}/pendampingan/kunjungan/")
+    page.locator("summary", has_text="Saring").click()
+
+    held = []
+    page.route("**/cari/koperasi/**", lambda route: held.append(route))
+    page.locator('select[name="cooperative"] + .ts-wrapper').click()  # the first page is asked for...
+    for _ in range(50):  # until the request has left
+        if held:
+            break
+        page.wait_for_timeout(100)
+    assert held, "the search field asked for nothing"
+    other = page.get_by_label("Cari", exact=True)
+    other.click()  # ... and the user moves on before it answers
+    other.press_sequentially("tani", delay=30)
+    for route in held:
+        route.continue_()
+    page.wait_for_timeout(500)
+    other.press_sequentially(" makmur", delay=30)
+    expect(other).to_have_value("tani makmur")
+    expect(other).to_be_focused()
+    expect(page.locator("#id_cooperative-ts-dropdown")).to_be_hidden()
