@@ -124,11 +124,12 @@ class FollowUpFilterSet(SearchMixin, django_filters.FilterSet):
     overdue = django_filters.BooleanFilter(
         method="filter_overdue", label=_("Lewat batas waktu"), widget=forms.Select(choices=[("", "---------"), *YES_NO])
     )
+    # The kecamatan and cooperative each follow-up carries (kept by its save and signals): no join.
     district = django_filters.ModelChoiceFilter(
-        field_name="visit__cooperative__village__district", queryset=_districts, label=_("Kecamatan"), widget=DISTRICT_PICKER,
+        field_name="district", queryset=_districts, label=_("Kecamatan"), widget=DISTRICT_PICKER,
     )
     cooperative = django_filters.ModelChoiceFilter(
-        field_name="visit__cooperative", queryset=_cooperatives, widget=SearchSelect("search_cooperatives"), label=_("Koperasi")
+        field_name="cooperative", queryset=_cooperatives, widget=SearchSelect("search_cooperatives"), label=_("Koperasi")
     )
     owner = UserChoiceFilter(queryset=_owners, widget=SearchSelect("search_users"), label=_("Penanggung jawab"))
     due_date = date_range("due_date", _("Batas waktu"))

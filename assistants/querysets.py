@@ -7,7 +7,7 @@ from django.db.models import BooleanField, Case, Q, Value, When
 from django.utils import timezone
 
 from cooperatives.periods import overlapping_q, running_q
-from cooperatives.querysets import in_office_q, visible_cooperatives_q
+from cooperatives.querysets import in_office_q, visible_by_district_q, visible_cooperatives_q
 from koperasi_registry.access import office_scope
 from koperasi_registry.scopes import Scope
 
@@ -110,7 +110,8 @@ def overdue_expression(*, today: datetime.date):
 
 class FollowUpQuerySet(models.QuerySet):
     def visible_to(self, user):
-        return self.filter(visible_cooperatives_q(user, path="visit__cooperative"))
+        # On the kecamatan and cooperative the row carries: no join through the visits.
+        return self.filter(visible_by_district_q(user))
 
     def open(self):
         return self.filter(status=FollowUpStatus.OPEN)

@@ -4,6 +4,7 @@ row count."""
 
 import datetime
 
+from django.db import connections
 from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, IntegerField, Max, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -165,21 +166,52 @@ def followup_summary(*, followups, today: datetime.date | None = None, limit: in
     the ``limit`` rows with most overdue (the filters reach the others)."""
     today = _today(today)
     counts = {
-        "open": Count("id", filter=Q(status=FollowUpStatus.OPEN)),
-        "overdue": Count("id", filter=Q(status=FollowUpStatus.OPEN, due_date__lt=today)),
+        "open": Count("id"),
+        "overdue": Count("id", filter=Q(due_date__lt=today)),
     }
     open_only = followups.filter(status=FollowUpStatus.OPEN).order_by()
-    by_district = (
-        open_only.values("visit__cooperative__village__district_id", "visit__cooperative__village__district__name")
-        .annotate(**counts)
-        .order_by("-overdue", "visit__cooperative__village__district__name")
+    by_district = _top_groups(
+        open_only.values("district_id").annotate(**counts),
+        key="district_id", model=District, fields={"district__name": "name"},
+        order=["-overdue", "district__name"], limit=limit,
     )
-    by_owner = (
-        open_only.values("owner_id", "owner__first_name", "owner__last_name", "owner__username")
-        .annotate(**counts)
-        .order_by("-overdue", "owner__first_name", "owner__username")
+    by_owner = _top_groups(
+        open_only.values("owner_id").annotate(**counts),
+        key="owner_id", model=FollowUp._meta.get_field("owner").related_model,
+        fields={"owner__first_name": "first_name", "owner__last_name": "last_name", "owner__username": "username"},
+        order=["-overdue", "owner__first_name", "owner__username"], limit=limit,
     )
-    return {"by_district": list(by_district[:limit]), "by_owner": list(by_owner[:limit])}
+    return {"by_district": by_district, "by_owner": by_owner}
+
+
+def _top_groups(grouped, *, key: str, model, fields: dict, order: list, limit: int) -> list[dict]:
+    """The first ``limit`` rows of ``grouped`` (a ``values(key).annotate(...)`` aggregate)
+    with ``fields`` (alias -> column of ``model``, the row ``key`` points to) in ``order``.
+
+    The ORM would join ``model`` before grouping, and group by its text columns too: at
+    national scale (116,000 open follow-ups) that took 70-130 ms a summary against 50 ms
+    for grouping the follow-ups' own foreign key first and joining the few groups after.
+    Django has no subquery in FROM, hence this one compiled-queryset wrapper."""
+    connection = connections[grouped.db]
+    qn = connection.ops.quote_name
+    inner, params = grouped.query.get_compiler(connection=connection).as_sql()
+    names = [*grouped.query.values_select, *grouped.query.annotation_select]
+    columns = [f"g.{qn(name)}" for name in names] + [f"t.{qn(column)} AS {qn(alias)}" for alias, column in fields.items()]
+
+    def sort(term):
+        name = term.lstrip("-")
+        column = f"t.{qn(fields[name])}" if name in fields else f"g.{qn(name)}"
+        return f"{column} {'DESC' if term.startswith('-') else 'ASC'}"
+
+    sql = (
+        f"SELECT {', '.join(columns)} FROM ({inner}) g "
+        f"INNER JOIN {qn(model._meta.db_table)} t ON t.{qn(model._meta.pk.column)} = g.{qn(key)} "
+        f"ORDER BY {', '.join(map(sort, order))}, g.{qn(key)} ASC LIMIT %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, (*params, limit))
+        names = [column[0] for column in cursor.description]
+        return [dict(zip(names, row)) for row in cursor.fetchall()]
 
 
 # --- Targets ---------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from assistants import services
 from assistants.models import CoachingVisit, FollowUp, VisitTopic
 from assistants.selectors import followup_list, my_cooperatives
 from tests.assistants.factories import CoachingVisitFactory, FollowUpFactory
+from tests.factories import CooperativeFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -278,6 +279,58 @@ def test_overdue_followups_show_in_the_list_after_the_due_date(client_as, staf, 
     assert {f.pk for f in overdue.context["table"].data} == {office.my_followup.pk, office.other_followup.pk}
     summary = overdue.context["summary"]
     assert sum(row["overdue"] for row in summary["by_owner"]) == 2
+
+
+def test_the_followup_summaries_show_the_most_overdue_kecamatan_and_owners_in_a_bounded_page(
+    client_as, staf, office
+):
+    """Two grouped queries whatever the number of kecamatan or owners: the first
+    ``SUMMARY_ROWS`` by overdue count (then name), each linking to the filtered list."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from assistants.selectors import SUMMARY_ROWS
+    from cooperatives.models import Village
+
+    url = reverse("assistants:followup_list")
+    client_as(staf).get(url)  # the first request's one-off queries (session, caches)
+    with CaptureQueriesContext(connection) as before:
+        client_as(staf).get(url)
+    seen = {}  # one village of each kecamatan, by kecamatan name
+    for village in Village.objects.select_related("district").order_by("district__name", "code"):
+        seen.setdefault(village.district_id, village)
+    villages = list(seen.values())
+    assert len(villages) > SUMMARY_ROWS
+    overdue_day = datetime.date(2026, 4, 10)  # before the tests' today
+    for n, village in enumerate(villages):
+        visit = CoachingVisitFactory(cooperative=CooperativeFactory(village=village))
+        for _ in range(5 if n == len(villages) - 1 else 1):  # the last kecamatan by name has five
+            FollowUpFactory(visit=visit, due_date=overdue_day)
+    FollowUpFactory(visit=CoachingVisitFactory(cooperative=CooperativeFactory(village=villages[0])), due_date=datetime.date(2027, 1, 1))
+    with CaptureQueriesContext(connection) as after:
+        page = client_as(staf).get(url)
+    assert len(after) == len(before)
+    summary = page.context["summary"]
+    by_district = summary["by_district"]
+    assert len(by_district) == SUMMARY_ROWS and len(summary["by_owner"]) == SUMMARY_ROWS
+    today = datetime.date.today()
+    expected = {}
+    for followup in FollowUp.objects.open().select_related("district"):
+        row = expected.setdefault(followup.district_id, [0, 0, followup.district.name])
+        row[0] += 1
+        row[1] += followup.due_date < today
+    ranked = sorted(expected.items(), key=lambda item: (-item[1][1], item[1][2], item[0]))[:SUMMARY_ROWS]
+    assert [(row["district_id"], row["open"], row["overdue"], row["district__name"]) for row in by_district] == [
+        (pk, *figures) for pk, figures in ranked
+    ]
+    first = by_district[0]
+    assert (first["district_id"], first["overdue"]) == (villages[-1].district_id, 5)
+    html = page.content.decode()
+    assert f'?district={first["district_id"]}&amp;overdue=true">5</a>' in html
+    assert first["district__name"] in html
+    filtered = client_as(staf).get(url, {"district": first["district_id"], "overdue": "true"})
+    assert {f.district_id for f in filtered.context["table"].data} == {first["district_id"]}
+    assert len(filtered.context["table"].data) == 5
 
 
 def test_my_cooperatives_flags_a_visit_due(pendamping, office):
