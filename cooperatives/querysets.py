@@ -138,14 +138,17 @@ class CooperativeQuerySet(models.QuerySet):
         """The cooperatives still running (not dissolved) on ``day`` (``running_on_q``)."""
         return self.filter(running_on_q(day, today=today))
 
-    def with_status_on(self, day: datetime.date, *, today: datetime.date | None = None, registered_only: bool = True):
+    def with_status_on(
+        self, day: datetime.date, *, today: datetime.date | None = None, registered_only: bool = True, built=None
+    ):
         """``with_status_on_live``, but a past 31 December of a year whose ``CooperativeYear``
         rows are complete (``readable_year``: one small query) reads them (one join on a
-        unique index) instead of a subquery per cooperative; ``tests/cooperatives/test_cooperative_years.py`` proves both agree."""
+        unique index) instead of a subquery per cooperative (``built``: ``built_years()`` if
+        the caller has read it already); ``tests/cooperatives/test_cooperative_years.py`` proves both agree."""
         from .models.years import readable_year
 
         today = today or timezone.localdate()
-        year = readable_year(day, today=today) if registered_only and day < today else None
+        year = readable_year(day, today=today, built=built) if registered_only and day < today else None
         if year is None:
             return self.with_status_on_live(day, today=today, registered_only=registered_only)
         return self.with_stored_status(year=year)

@@ -4,8 +4,8 @@ sizes (e.g. 3 and 30 rows) with the same number."""
 
 QUERY_BUDGETS: dict[str, int] = {
     # session + user + roles are 3 of each page's queries.
-    # + regency, regions (2), kecamatan options (+1 when one is chosen), scorecard (8 + roles),
-    # health, per assistant, target, permissions (2)
+    # + regency, regions (2), kecamatan options (+1 when one is chosen), scorecard (9 + roles;
+    # +1 on a past year: complete year-end rows), health, per assistant, target, permissions (2)
     "dashboard": 21,
     # A Pendamping's home page (H2, assistants.today): session + user + roles (3), regency,
     # due cooperatives, open follow-ups, follow-up counts, assignments counted, target, month's visits.
@@ -39,11 +39,11 @@ QUERY_BUDGETS: dict[str, int] = {
     # Drill-down lists (H2): count + page + kecamatan options (+1 when one is chosen);
     # the coverage list also prefetches the year's assignments with their assistants.
     "village_list": 7, "assistants:coverage_list": 8,
-    "dashboard_statistics": 8,  # + kecamatan options, kecamatan rows, regency, grouped counts and sums, total
-    "dashboard_map": 7,  # + located counts, village coverage counts, kecamatan options (+1 when chosen)
+    "dashboard_statistics": 8,  # + kecamatan options, kecamatan rows, regency, grouped counts and sums (their sum is the total), complete year-end rows (a past year)
+    "dashboard_map": 9,  # + located counts, village coverage counts, kecamatan options (+1 when chosen); a past year: +1 for each of the two village counts (complete year-end rows)
     "dashboard_map_data": 5,  # + the points (or the villages) in one query (+1 for a chosen kecamatan)
-    "dashboard_trends": 9,  # + kecamatan options (+1 when chosen), status and RAT (one UNION of 5 years), health, labels, visits
-    "dashboard_effect": 6,  # + kecamatan options (+1 when chosen), the cohort grouped by group and outcomes
+    "dashboard_trends": 10,  # + kecamatan options (+1 when chosen), complete year-end rows, status and RAT (one UNION of 5 years), health, labels, visits
+    "dashboard_effect": 7,  # + kecamatan options (+1 when chosen), complete year-end rows, the cohort grouped by group and outcomes
     # Offline data JSON (H1, issue 15): session + user + roles, cooperatives, open follow-ups.
     "assistants:offline_data": 5,
 }

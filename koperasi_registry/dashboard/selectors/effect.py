@@ -36,7 +36,7 @@ from assistants.choices import VisitKind
 from assistants.selectors import coached_cooperative_ids
 from cooperatives.choices import Lifecycle, Status
 from cooperatives.models import Cooperative, HealthAssessment, RatFiling
-from cooperatives.models.years import readable_year
+from cooperatives.models.years import built_years, readable_year
 from cooperatives.querysets import status_expression
 from cooperatives.status import recent_years, status_date
 
@@ -105,14 +105,15 @@ def candidates(*, user, period: Period):
     today = period.today
     start = status_date(year=year - 1, today=today)
     end = status_date(year=year + 1, today=today)
+    built = built_years()  # which year-end rows are complete (one query for both ends)
     queryset = (  # a stored 31 December reads the year-end row (a join), else the rule live
         Cooperative.objects.visible_to(user)
         .filter(period.region_q("village__district"), lifecycle=Lifecycle.BERJALAN)
-        .with_status_on(start, today=today)
+        .with_status_on(start, today=today, built=built)
     )
     if period.district is not None:
         queryset = queryset.filter(village__district=period.district)
-    end_year = readable_year(end, today=today) if end < today else None
+    end_year = readable_year(end, today=today, built=built) if end < today else None
     if end >= today:  # today's status: a CASE over the row's own maintained columns
         end_status = status_expression(today=today)
     elif end_year is not None:  # the end year's stored row, one more join on the unique index

@@ -7,9 +7,10 @@ column so that the three add up to the cooperatives counted; cooperatives dissol
 being dissolved are left out. Statuses are those on the period's day; RAT, people and
 money come from the filings for the period's reference book year.
 
-Two queries: one grouped by kecamatan, one for the kabupaten total, over the same rows
-(the book year's filing is a LEFT JOIN through a ``FilteredRelation``: at most one filing
-a cooperative and year, so no row is counted twice).
+One query grouped by kecamatan (the book year's filing is a LEFT JOIN through a
+``FilteredRelation``: at most one filing a cooperative and year, so no row is counted
+twice); the kabupaten total is the sum of its rows, which partition the office (a second
+pass over the cooperatives cost 400 ms at national scale).
 """
 
 from decimal import Decimal
@@ -81,7 +82,7 @@ def ministry_statistics(*, user, period) -> dict:
 
     Rows: every kecamatan of the office (zeros where none), or only the period's kecamatan;
     ``total`` (the kabupaten) only when no kecamatan is chosen. Money in Rupiah (Decimal).
-    Three queries: kecamatan names, the grouped rows, the total. A province office's rows
+    Two queries: kecamatan names and the grouped rows (the total is their sum). A province office's rows
     are its kabupaten/kota, a national office's its provinces (``scorecard_units``, grouped
     on ``Scope.unit_path``; ``row["district"]`` is then None and ``row["region"]`` the row's
     region); ``level`` says which."""
@@ -98,5 +99,7 @@ def ministry_statistics(*, user, period) -> dict:
         {**empty, **grouped.get(region.pk, {}), "district": region if scope.level == REGENCY else None, "region": region}
         for region in units
     ]
-    total = cooperatives.aggregate(**aggregates) if period.district is None else None
+    total = None
+    if period.district is None:  # the rows partition the office: their sum is its total, exactly
+        total = {name: sum((row[name] for row in grouped.values()), empty[name]) for name in aggregates}
     return {"rows": rows, "total": total, "book_year": period.book_year, "level": scope.child_level}
