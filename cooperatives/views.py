@@ -138,9 +138,12 @@ class CooperativeUpdateView(VersionedFormViewMixin, CooperativeFormMixin, Update
 
 
 class VillageOptionsView(PermissionRequiredMixin, TemplateView):
-    """``<option>``s of one kecamatan's villages (all the office's without one), for htmx."""
+    """``<option>``s of one kecamatan's villages, for htmx; without a kecamatan, all the
+    office's grouped by kecamatan when they are at most ``limit`` (one kabupaten), else only
+    a prompt to choose the kecamatan first: never 83,762 options at national scope."""
 
     permission_required = "cooperatives.view_village"
+    limit = 500
 
     template_name = "cooperatives/_village_options.html"
 
@@ -149,7 +152,11 @@ class VillageOptionsView(PermissionRequiredMixin, TemplateView):
         district = self.request.GET.get("district", "")
         if district.isdigit():
             villages = villages.filter(district_id=int(district))
-        return super().get_context_data(villages=villages, grouped=not district.isdigit(), **kwargs)
+        rows = list(villages[: self.limit + 1])
+        too_many = len(rows) > self.limit
+        return super().get_context_data(
+            villages=[] if too_many else rows, choose_district=too_many, grouped=not district.isdigit(), **kwargs
+        )
 
 
 class RatFilingFormView(PermissionRequiredMixin, TemplateView):

@@ -329,6 +329,27 @@ def test_village_options_follow_the_chosen_kecamatan(client_as, staf, sintang):
     assert everything.count("<optgroup") == 14 and everything.count("<option value=\"") == 407
 
 
+def test_village_options_without_a_kecamatan_are_bounded(client_as, staf, sintang, monkeypatch):
+    """Beyond ``limit`` villages in the scope (a province, the country) the fragment only
+    asks for the kecamatan: its size does not grow with the data; a kecamatan still lists
+    its villages."""
+    from cooperatives.models import District
+    from cooperatives.views import VillageOptionsView
+
+    client = client_as(staf)
+    url = reverse("cooperatives:village_options")
+    assert "village-options-choose-district" not in client.get(url).content.decode()  # 407 <= 500: as before
+    monkeypatch.setattr(VillageOptionsView, "limit", 100)
+    html = client.get(url).content.decode()
+    assert html.count('<option value="') == 2 and "<optgroup" not in html  # the empty choice and the prompt
+    assert "village-options-choose-district" in html
+    assert "Pilih kecamatan dulu" in html and len(html) < 1000
+    district = District.objects.in_regency("61.05").order_by("code").first()
+    narrowed = client.get(url, {"district": district.pk}).content.decode()
+    assert narrowed.count('<option value="') == Village.objects.filter(district=district).count() + 1
+    assert "village-options-choose-district" not in narrowed
+
+
 def test_the_village_must_lie_in_the_chosen_kecamatan(client_as, staf, sintang):
     from cooperatives.models import District
 
