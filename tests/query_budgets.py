@@ -41,7 +41,7 @@ QUERY_BUDGETS: dict[str, int] = {
     "village_list": 7, "assistants:coverage_list": 8,
     "dashboard_statistics": 8,  # + kecamatan options, kecamatan rows, regency, grouped counts and sums (their sum is the total), complete year-end rows (a past year)
     "dashboard_map": 9,  # + located counts, village coverage counts, kecamatan options (+1 when chosen); a past year: +1 for each of the two village counts (complete year-end rows)
-    "dashboard_map_data": 5,  # + the points (or the villages) in one query (+1 for a chosen kecamatan)
+    "dashboard_map_data": 6,  # + the points (or the villages) in one query (+1 for a chosen kecamatan; +1 on a past year: complete year-end rows)
     "dashboard_trends": 10,  # + kecamatan options (+1 when chosen), complete year-end rows, status and RAT (one UNION of 5 years), health, labels, visits
     "dashboard_effect": 7,  # + kecamatan options (+1 when chosen), complete year-end rows, the cohort grouped by group and outcomes
     # Offline data JSON (H1, issue 15): session + user + roles, cooperatives, open follow-ups.
