@@ -139,6 +139,28 @@ def test_the_points_are_capped_for_a_national_install(client_as, kabid, office, 
     assert 'data-testid="truncated"' not in client.get(MAP + f"?district={office['tempunak'].pk}").content.decode()
 
 
+def test_a_province_or_national_map_sends_a_bounded_sample_and_a_kabupaten_its_points(
+    client_as, kabid, office, monkeypatch, settings
+):
+    """Beyond one kabupaten the data holds at most ``WIDE_POINT_LIMIT`` points (its size does
+    not grow with the data), flagged ``truncated``, with the page's note giving the count;
+    one kabupaten (an office, or a national map drilled down to it) keeps ``POINT_LIMIT``."""
+    monkeypatch.setattr(geo, "WIDE_POINT_LIMIT", 2)
+    client = client_as(kabid)
+    kabupaten = data(client)
+    assert kabupaten["truncated"] is False and kabupaten["limit"] == geo.POINT_LIMIT and len(kabupaten["features"]) > 2
+    settings.OFFICE_REGENCY_CODE = ""  # a national install
+    for layer in ("", "layer=villages"):
+        collection = data(client, layer)
+        assert len(collection["features"]) == 2 and collection["truncated"] is True and collection["limit"] == 2
+    html = client.get(MAP).content.decode()
+    assert 'data-testid="truncated"' in html and "Pilih satu kecamatan" in html
+    assert data(client, "region=61")["limit"] == 2  # a province
+    chosen = data(client, "region=61.05")  # drilled down to one kabupaten: as its own office
+    assert chosen["limit"] == geo.POINT_LIMIT and chosen["truncated"] is False
+    assert set(by_name(chosen)) == set(by_name(kabupaten))
+
+
 # --- Village coverage -------------------------------------------------------------------------
 
 

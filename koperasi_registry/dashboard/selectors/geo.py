@@ -17,10 +17,15 @@ from cooperatives.models import Village
 from cooperatives.selectors import village_flags
 
 from ..period import Period
+from ...scopes import REGENCY
 
 # A national install could send 200,000 points: beyond this the data is cut and the page
-# asks for a kecamatan (about 3 MB of JSON at this size).
+# asks for a kecamatan. One kabupaten (or one kecamatan) gets up to POINT_LIMIT, as a
+# single office always had; a province or the whole country, without a kecamatan chosen,
+# only the first WIDE_POINT_LIMIT (about 300 bytes of JSON a point: under 300 KB whatever
+# the data size, where 20,000 points made 6 MB).
 POINT_LIMIT = 20_000
+WIDE_POINT_LIMIT = 800
 
 LOCATED = Q(latitude__isnull=False, longitude__isnull=False)
 
@@ -57,6 +62,14 @@ def _village_flags(period: Period) -> dict:
     """``has_active`` and ``has_merah_putih`` on the period's day: the definitions the
     dashboard's coverage panel and the village list use."""
     return village_flags(day=period.day, today=period.today)
+
+
+def point_limit(period: Period) -> int:
+    """How many points the map's data sends: ``POINT_LIMIT`` for one kabupaten or one
+    kecamatan, ``WIDE_POINT_LIMIT`` for a province or the country."""
+    if period.district is not None or period.scope.level == REGENCY:
+        return POINT_LIMIT
+    return min(WIDE_POINT_LIMIT, POINT_LIMIT)
 
 
 # --- Querysets ---------------------------------------------------------------------------
@@ -96,8 +109,8 @@ def location_summary(*, user, period: Period) -> dict:
     figures["located"] = sum(located.values())
     figures["unlocated"] = figures["registered"] - figures["located"]
     figures["located_dissolved"] = figures[f"located_{Status.PEMBUBARAN}"] + figures[f"located_{Status.DIBUBARKAN}"]
-    figures["truncated"] = figures["located"] > POINT_LIMIT
-    figures["limit"] = POINT_LIMIT
+    figures["limit"] = point_limit(period)
+    figures["truncated"] = figures["located"] > figures["limit"]
     return figures
 
 
@@ -155,7 +168,7 @@ def _point(longitude, latitude) -> dict:
 def cooperative_features(*, user, period: Period, limit: int | None = None) -> dict:
     """GeoJSON ``FeatureCollection`` of the period's located cooperatives (at most ``limit``,
     with ``truncated``), in one query."""
-    limit = POINT_LIMIT if limit is None else limit
+    limit = point_limit(period) if limit is None else limit
     rows = list(
         located_cooperatives(user=user, period=period)
         .order_by("pk")
@@ -191,7 +204,7 @@ def cooperative_features(*, user, period: Period, limit: int | None = None) -> d
 def village_features(*, user, period: Period, limit: int | None = None) -> dict:
     """GeoJSON ``FeatureCollection`` of the villages with a located cooperative, each at the
     average position of those cooperatives, with its coverage, in one query."""
-    limit = POINT_LIMIT if limit is None else limit
+    limit = point_limit(period) if limit is None else limit
     located = located_cooperatives(user=user, period=period)
     in_village = located.filter(village=OuterRef("pk")).order_by().values("village")
 
