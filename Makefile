@@ -55,7 +55,7 @@ check: setup
 ## Time the pages on PostgreSQL at national scale (README.md, "Benchmarks").
 BENCH_DB ?= koperasi_bench
 BENCH_PG ?= -h 127.0.0.1 -U postgres
-BENCH_COOPERATIVES ?= 100000
+BENCH_COOPERATIVES ?= 200000
 BENCH_VISITS ?= 1000000
 BENCH_ARGS ?=
 BENCH_REGIONS ?= all
