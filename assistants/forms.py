@@ -17,6 +17,7 @@ from koperasi_registry import access
 from koperasi_registry.concurrency import VersionedModelForm
 from koperasi_registry.formatting import format_date
 from koperasi_registry.formfields import PK_MAX, PK_MIN, BoundedModelMultipleChoiceField
+from koperasi_registry.scopes import default_scope
 from koperasi_registry.uploads import DOCUMENT_EXTENSIONS, IMAGE_EXTENSIONS, FileCheck
 from koperasi_registry.widgets import BoundedSelect, SearchSelect, SearchSelectMultiple, use_widget
 
@@ -25,6 +26,7 @@ from .models import BusinessAssistant, CoachingTarget, CoachingVisit, FinancingP
 
 MAX_FILES = 10
 OFFICERS_AS_BOXES = 50  # more office officers than this: a search field instead of checkboxes
+OWNERS_AS_SELECT = 50  # more follow-up owners for a Pendamping than this: a search field
 
 
 class DateInput(forms.DateInput):
@@ -62,12 +64,29 @@ class MultipleFileField(forms.FileField):
         return cleaned
 
 
+def users_in_scope_q(scope) -> Q:
+    """``Q`` for users whose own office (``OfficeScope``; none: the installation's default,
+    ``access.office_scope``) lies inside ``scope``: the office's own people and, for a
+    province or the country, those of the offices below it."""
+    if scope.is_national:
+        return Q()
+    inside = Q(office_scope__code=scope.code) | Q(office_scope__code__startswith=f"{scope.code}.")
+    default = default_scope().code
+    if default == scope.code or default.startswith(f"{scope.code}."):
+        inside |= Q(office_scope__isnull=True)
+    return inside
+
+
 def office_users(*, scope):
     """People who can be named as officers or owners: users in the working roles; of those
-    with an assistant record, only the office ``scope``'s (``BusinessAssistant.objects.in_office``)."""
+    with an assistant record, only the office ``scope``'s (``BusinessAssistant.objects.in_office``);
+    of the others (office staff), those whose own office lies inside ``scope`` (``users_in_scope_q``)."""
     users = get_user_model().objects
     office_assistants = BusinessAssistant.objects.in_office(scope=scope).order_by().values("user")
-    not_assistants = users.filter(~Exists(BusinessAssistant.objects.filter(user=OuterRef("pk")))).order_by().values("pk")
+    not_assistants = (
+        users.filter(~Exists(BusinessAssistant.objects.filter(user=OuterRef("pk"))))
+        .filter(users_in_scope_q(scope)).order_by().values("pk")
+    )
     return (
         users.filter(is_active=True, groups__name__in=[access.ADMIN, access.STAF, access.PENDAMPING])
         .filter(pk__in=office_assistants.union(not_assistants))
@@ -249,8 +268,13 @@ class NewFollowUpForm(forms.Form):
 
     def __init__(self, *args, user, owners, **kwargs):
         super().__init__(*args, **kwargs)
-        if sees_whole_office(user):  # every office person: a search field (a Pendamping's few stay a select)
+        if sees_whole_office(user):  # every office person: a search field
             use_widget(self.fields["owner"], SearchSelect("search_users"))
+        else:
+            # A Pendamping names themselves or their office's staff (``followup_owners``): a
+            # plain select while they are few, which the offline copy of the form keeps whole;
+            # beyond OWNERS_AS_SELECT a search field (offline, the preselected owner only).
+            use_widget(self.fields["owner"], BoundedSelect("search_users", limit=OWNERS_AS_SELECT))
         self.fields["owner"].queryset = owners
         self.fields["owner"].initial = user.pk
         for name in ("owner", "due_date"):  # needed once an action is typed: marked as required

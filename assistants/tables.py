@@ -14,7 +14,7 @@ from koperasi_registry.formatting import format_date, format_rupiah
 
 from . import conf
 from .choices import FollowUpStatus
-from .models import BusinessAssistant, CoachingTarget, CoachingVisit, FinancingProposal, FollowUp, Programme
+from .models import Assignment, BusinessAssistant, CoachingTarget, CoachingVisit, FinancingProposal, FollowUp, Programme
 from .presence import BADGE, Presence
 
 
@@ -90,6 +90,28 @@ class AssistantTable(tables.Table):
 
     def value_open_followups(self, value):
         return value
+
+
+class AssignmentTable(tables.Table):
+    """One assistant's current assignments on their page (``selectors.assistant_assignments``),
+    25 a page."""
+
+    cooperative = tables.Column(
+        verbose_name=_("Koperasi"), linkify=lambda record: record.cooperative.get_absolute_url(),
+        order_by=("cooperative__name", "pk"),
+    )
+    district = tables.Column(
+        verbose_name=_("Kecamatan"), accessor="cooperative__village__district",
+        order_by=("cooperative__village__district__name", "cooperative__name"),
+    )
+    start_date = DateColumn(verbose_name=_("Sejak"), order_by=("start_date", "pk"))
+    last_visit = DateColumn(verbose_name=_("Kunjungan terakhir"), order_by=("last_visit", "pk"))
+
+    class Meta:
+        model = Assignment
+        fields = ()
+        sequence = ("cooperative", "district", "start_date", "last_visit")
+        empty_text = _("Belum ada penugasan.")
 
 
 class VisitTable(tables.Table):

@@ -28,7 +28,8 @@ QUERY_BUDGETS: dict[str, int] = {
     "assessment_preview": 11, "assessment_aspects": 6,
     # Assistants (H5), measured 3 and 30 rows alike: lists = count + page + prefetches +
     # filter choices; the visit form = cooperative/topic/programme/owner/follow-up choices.
-    "assistants:assistant_list": 5, "assistants:assistant_detail": 7, "assistants:my_cooperatives": 5,
+    # The assistant's page: its assignments a table of 25 a page (count + page).
+    "assistants:assistant_list": 5, "assistants:assistant_detail": 8, "assistants:my_cooperatives": 5,
     "assistants:visit_list": 13, "assistants:visit_detail": 10, "assistants:visit_add": 10,
     # Berita acara (H3): the visit, its topics, officers, attachments, new and closed
     # follow-ups (5 prefetches), the Kabid who signs.

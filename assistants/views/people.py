@@ -4,6 +4,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView
+from django_tables2 import SingleTableMixin
 
 from koperasi_registry.access import PermissionRequiredMixin
 from koperasi_registry.views import FilteredTableView
@@ -26,20 +27,27 @@ class AssistantListView(PermissionRequiredMixin, FilteredTableView):
         return super().get_context_data(max_assignments=conf.max_assignments(), **kwargs)
 
 
-class AssistantDetailView(PermissionRequiredMixin, DetailView):
+class AssistantDetailView(PermissionRequiredMixin, SingleTableMixin, DetailView):
+    """One assistant: their figures, their current assignments (a table, 25 a page) and
+    their latest visits."""
+
     permission_required = "assistants.view_businessassistant"
     template_name = "assistants/assistant_detail.html"
     context_object_name = "assistant"
+    table_class = tables.AssignmentTable
+    table_pagination = {"per_page": 25}
 
     def get_queryset(self):
         return selectors.assistant_list(user=self.request.user)
+
+    def get_table_data(self):
+        return selectors.assistant_assignments(assistant=self.object, user=self.request.user)
 
     def get_context_data(self, **kwargs):
         assistant = self.object
         user = self.request.user
         maximum = conf.max_assignments()
         return super().get_context_data(
-            assignments=selectors.assistant_assignments(assistant=assistant, user=user),
             recent_visits=selectors.visit_list(user=user).filter(assistant=assistant)[:10],
             overloaded=coaching.assignment_overload(current=assistant.current_assignments, maximum=maximum),
             max_assignments=maximum,
