@@ -77,6 +77,15 @@ def users_in_scope_q(scope) -> Q:
     return inside
 
 
+def office_officers(*, scope, keep=()):
+    """Office people who can be named as a visit's officers (Admin, Staf, Kabid), of the
+    office ``scope`` (``users_in_scope_q``); ``keep``: pks kept whatever their office (the
+    officers a visit already names, so that editing it loses none)."""
+    users = get_user_model().objects
+    officers = users.filter(groups__name__in=[access.ADMIN, access.STAF, access.KABID]).filter(users_in_scope_q(scope))
+    return users.filter(is_active=True).filter(Q(pk__in=officers.values("pk")) | Q(pk__in=list(keep)))
+
+
 def office_users(*, scope):
     """People who can be named as officers or owners: users in the working roles; of those
     with an assistant record, only the office ``scope``'s (``BusinessAssistant.objects.in_office``);
@@ -187,9 +196,10 @@ class VisitForm(VersionedModelForm):
                 BusinessAssistant.objects.in_office(scope=access.office_scope(user))
                 .filter(is_active=True).select_related("user")
             )
-            fields["officers"].queryset = get_user_model().objects.filter(
-                is_active=True, groups__name__in=[access.ADMIN, access.STAF, access.KABID]
-            ).distinct().order_by("first_name", "username")
+            named = list(self.instance.officers.values_list("pk", flat=True)) if self.instance.pk else []
+            fields["officers"].queryset = office_officers(scope=access.office_scope(user), keep=named).order_by(
+                "first_name", "username"
+            )
             if fields["officers"].queryset[: OFFICERS_AS_BOXES + 1].count() > OFFICERS_AS_BOXES:
                 use_widget(fields["officers"], SearchSelectMultiple("search_users", params={"role": "officer"}))
             if not self.instance.pk:

@@ -2,16 +2,12 @@
 the assistants the user may see, and the users they may name (follow-up owners, or with
 ``?role=officer`` the office's officers on a visit)."""
 
-from django.contrib.auth import get_user_model
-
 from cooperatives.permissions import sees_whole_office
 from koperasi_registry import access
 from koperasi_registry.search_views import SearchSource
 
-from .forms import followup_owners
+from .forms import followup_owners, office_officers
 from .models import BusinessAssistant
-
-OFFICER_ROLES = (access.ADMIN, access.STAF, access.KABID)
 
 
 def _assistants(request):
@@ -25,10 +21,8 @@ def _users(request):
     user = request.user
     if request.GET.get("role") == "officer":
         if not sees_whole_office(user):
-            return get_user_model().objects.none()
-        queryset = get_user_model().objects.filter(
-            is_active=True, pk__in=get_user_model().objects.filter(groups__name__in=OFFICER_ROLES).values("pk")
-        )
+            return office_officers(scope=access.office_scope(user)).none()
+        queryset = office_officers(scope=access.office_scope(user))
     else:
         queryset = followup_owners(user)
     return queryset.order_by("first_name", "last_name", "username", "pk")
