@@ -4,6 +4,7 @@ from django.contrib import admin, messages
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
+from koperasi_registry.access import office_scope
 from koperasi_registry.admin_scope import OfficeScopedAdminMixin
 from koperasi_registry.concurrency_admin import VersionedHistoryAdmin
 
@@ -109,7 +110,9 @@ class CoachingVisitAdmin(OfficeScopedAdminMixin, VersionedHistoryAdmin):
 
 
 @admin.register(VisitAttachment)
-class VisitAttachmentAdmin(VersionedHistoryAdmin):
+class VisitAttachmentAdmin(OfficeScopedAdminMixin, VersionedHistoryAdmin):
+    scope_regency_path = "visit__cooperative__village__district__regency"  # its visit's cooperative
+    scope_fk_paths = {"visit": "cooperative__village__district__regency"}
     list_display = ["__str__", "visit", "kind", "uploaded_at"]
     list_filter = ["kind"]
     raw_id_fields = ["visit", "uploaded_by"]
@@ -127,36 +130,80 @@ class FollowUpAdmin(OfficeScopedAdminMixin, VersionedHistoryAdmin):
     list_select_related = ["visit__cooperative", "owner"]
 
 
+class OfficeRowAdminMixin(OfficeScopedAdminMixin):
+    """Rows that belong to an office (``office_code``: targets, programmes): an Admin lists
+    and changes those of the offices inside their scope (``Scope.office_q``), and a row added
+    here gets the Admin's office (``assign_office``), as the app's forms give it, before the
+    form checks the constraints."""
+
+    def scope_queryset(self, queryset, scope):
+        return queryset.filter(scope.office_q())
+
+    def assign_office(self, obj, cleaned_data, scope_code: str) -> None:
+        if obj.pk is None:
+            obj.office_code = scope_code
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        assign, scope_code = self.assign_office, office_scope(request.user).code
+
+        class OfficeRowForm(form):
+            def clean(self):
+                cleaned = super().clean()
+                assign(self.instance, cleaned, scope_code)
+                return cleaned
+
+            def _get_validation_exclusions(self):  # office_code: no form field, in a constraint
+                return super()._get_validation_exclusions() - {"office_code"}
+
+        return OfficeRowForm
+
+
 @admin.register(CoachingTarget)
-class CoachingTargetAdmin(VersionedHistoryAdmin):
-    list_display = ["year", "district", "target_count"]
+class CoachingTargetAdmin(OfficeRowAdminMixin, VersionedHistoryAdmin):
+    scope_fk_paths = {"district": "regency"}
+    list_display = ["year", "office_code", "district", "target_count"]
     list_filter = ["year"]
     list_select_related = ["district"]
 
+    def assign_office(self, obj, cleaned_data, scope_code: str) -> None:
+        obj.set_office(district=cleaned_data.get("district"), scope_code=scope_code)
 
-class ProgrammeParticipationInline(admin.TabularInline):
+
+class ProgrammeParticipationInline(OfficeScopedAdminMixin, admin.TabularInline):
     model = ProgrammeParticipation
+    scope_regency_path = "cooperative__village__district__regency"
+    scope_fk_paths = {"cooperative": "village__district__regency"}
     extra = 1
     autocomplete_fields = ["cooperative"]
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(VersionedHistoryAdmin):
-    list_display = ["name", "kind", "aid_kind", "funding", "year", "budget"]
+class ProgrammeAdmin(OfficeRowAdminMixin, VersionedHistoryAdmin):
+    list_display = ["name", "office_code", "kind", "aid_kind", "funding", "year", "budget"]
     list_filter = ["kind", "aid_kind", "funding", "year"]
     search_fields = ["name"]
     inlines = [ProgrammeParticipationInline]
 
 
 @admin.register(ProgrammeParticipation)
-class ProgrammeParticipationAdmin(VersionedHistoryAdmin):
+class ProgrammeParticipationAdmin(OfficeScopedAdminMixin, VersionedHistoryAdmin):
+    scope_regency_path = "cooperative__village__district__regency"
+    scope_fk_paths = {"cooperative": "village__district__regency", "programme": "office_code"}
+
+    def scope_fk_queryset(self, name, queryset, scope):
+        if name == "programme":  # the programmes of the offices inside the scope
+            return queryset.filter(scope.office_q())
+        return super().scope_fk_queryset(name, queryset, scope)
     list_display = ["programme", "cooperative", "aid_received"]
     autocomplete_fields = ["programme", "cooperative"]
     list_select_related = ["programme", "cooperative"]
 
 
 @admin.register(FinancingProposal)
-class FinancingProposalAdmin(VersionedHistoryAdmin):
+class FinancingProposalAdmin(OfficeScopedAdminMixin, VersionedHistoryAdmin):
+    scope_regency_path = "cooperative__village__district__regency"
+    scope_fk_paths = {"cooperative": "village__district__regency", "assistant": "assistant"}
     list_display = ["purpose", "cooperative", "assistant", "kind", "amount", "status"]
     list_filter = ["status", "kind"]
     search_fields = ["purpose", "lender", "cooperative__name"]

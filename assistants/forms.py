@@ -364,9 +364,20 @@ class CoachingTargetForm(VersionedModelForm):
 
     def __init__(self, *args, scope, **kwargs):
         super().__init__(*args, **kwargs)
+        self.scope = scope
         self.fields["district"].queryset = selectors.district_choices(scope=scope)
         if not self.instance.pk:
             self.fields["year"].initial = timezone.localdate().year
+
+    def clean(self):
+        cleaned = super().clean()
+        # The office before the constraints are checked (one office-wide target per year and office).
+        self.instance.set_office(district=cleaned.get("district"), scope_code=self.scope.code)
+        return cleaned
+
+    def _get_validation_exclusions(self):
+        # ``office_code`` is no form field but is part of a constraint the form must check.
+        return super()._get_validation_exclusions() - {"office_code"}
 
 
 class ProgrammeForm(VersionedModelForm):
@@ -384,6 +395,8 @@ class ProgrammeForm(VersionedModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["participants"].queryset = Cooperative.objects.visible_to(user)
+        if self.instance.pk is None:  # the creating user's office; a changed programme keeps its own
+            self.instance.office_code = access.office_scope(user).code
         if self.instance.pk:
             self.fields["participants"].initial = list(
                 self.instance.participations.values_list("cooperative_id", flat=True)

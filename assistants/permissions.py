@@ -72,9 +72,16 @@ def visit_edit_scope(user) -> str | None:
 
 
 def programme_scope(user) -> str | None:
-    """Programmes are office-wide: the office roles see them all, nobody else any."""
+    """Programmes belong to an office: the office roles see those of the offices inside
+    their office scope (and, read-only, of the offices containing it), nobody else any
+    (``ProgrammeQuerySet``)."""
     return OFFICE if is_office.test(user) else None
 
+
+def target_scope(user) -> str | None:
+    """Coaching targets belong to an office: the office roles see those of the offices
+    inside their office scope, nobody else any (``CoachingTargetQuerySet``)."""
+    return OFFICE if is_office.test(user) else None
 
 
 # What the /akses/ page says of each scope (koperasi_registry/access_views.py).
@@ -83,5 +90,8 @@ SCOPES = [
     (_("Mengubah kunjungan"), visit_edit_scope, {
         VISIBLE: _("semua kunjungan yang dapat dilihatnya"), OWN: _("hanya kunjungan yang dicatatnya"),
     }),
-    (_("Program pelatihan dan bantuan"), programme_scope, {OFFICE: _("semua program kantor")}),
+    (_("Program pelatihan dan bantuan"), programme_scope, {
+        OFFICE: _("program kantornya dan kantor di bawahnya; program kantor di atasnya hanya dilihat"),
+    }),
+    (_("Target pembinaan"), target_scope, {OFFICE: _("target kantornya dan kantor di bawahnya")}),
 ]

@@ -4,15 +4,20 @@ participants with its monitoring visits, a proposal's status changes."""
 from django.db.models import OuterRef, Subquery
 
 from cooperatives.models import Cooperative
+from cooperatives.querysets import visible_cooperatives_q
 
 from .models import CoachingVisit, FinancingProposal, Programme, ProgrammeParticipation
 from .selectors import _count
 
 
 def programme_list(*, user):
+    """The programmes ``user`` sees (``ProgrammeQuerySet.visible_to``), with the participants
+    and monitoring visits *the user sees* counted (a province's programme shown to a
+    kabupaten user counts the kabupaten's, as its detail page and the linked visit list)."""
+    participants = ProgrammeParticipation.objects.filter(visible_cooperatives_q(user, path="cooperative"))
     return Programme.objects.visible_to(user).annotate(
-        participant_count=_count(ProgrammeParticipation.objects.filter(programme=OuterRef("pk"))),
-        monitoring_visit_count=_count(CoachingVisit.objects.filter(programme=OuterRef("pk"))),
+        participant_count=_count(participants.filter(programme=OuterRef("pk"))),
+        monitoring_visit_count=_count(CoachingVisit.objects.visible_to(user).filter(programme=OuterRef("pk"))),
     )
 
 

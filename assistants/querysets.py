@@ -130,7 +130,39 @@ class CooperativeScopedQuerySet(models.QuerySet):
         return self.filter(visible_cooperatives_q(user, path="cooperative"))
 
 
-class ProgrammeQuerySet(models.QuerySet):
+class CoachingTargetQuerySet(models.QuerySet):
+    def in_office(self, *, scope: Scope):
+        """The targets of the offices inside ``scope`` (``Scope.office_q``): its own and,
+        for a province or the country, those of the offices below it."""
+        return self.filter(scope.office_q())
+
     def visible_to(self, user):
-        """As ``permissions.programme_scope`` says: all (office-wide), or none."""
-        return self if permissions.programme_scope(user) == permissions.OFFICE else self.none()
+        """As ``permissions.target_scope`` says: those of the user's scope (``in_office``),
+        or none. The same rows may be changed (with the permission to change)."""
+        if permissions.target_scope(user) != permissions.OFFICE:
+            return self.none()
+        return self.in_office(scope=office_scope(user))
+
+
+class ProgrammeQuerySet(models.QuerySet):
+    def in_office(self, *, scope: Scope):
+        """The programmes of the offices inside ``scope``: those its users may change."""
+        return self.filter(scope.office_q())
+
+    def visible_to(self, user):
+        """As ``permissions.programme_scope`` says: for the office roles, the programmes of
+        the offices inside their scope and, read-only, of the offices containing it (a
+        province's for a kabupaten user); none for anyone else."""
+        if permissions.programme_scope(user) != permissions.OFFICE:
+            return self.none()
+        scope = office_scope(user)
+        if scope.is_national:
+            return self
+        return self.filter(scope.office_q() | Q(office_code__in=scope.enclosing_codes))
+
+    def editable_by(self, user):
+        """The programmes ``user`` may change (given the permission): those of the offices
+        inside their scope."""
+        if permissions.programme_scope(user) != permissions.OFFICE:
+            return self.none()
+        return self.in_office(scope=office_scope(user))

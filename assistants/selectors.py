@@ -273,7 +273,8 @@ def assigned_unvisited_cooperatives(*, user, year: int, today: datetime.date | N
 
 
 def target_list(*, user):
-    return CoachingTarget.objects.select_related("district")
+    """The targets of the offices inside the user's scope (``CoachingTargetQuerySet``)."""
+    return CoachingTarget.objects.visible_to(user).select_related("district")
 
 
 def target_progress(*, target: CoachingTarget, user) -> dict:

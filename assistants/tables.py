@@ -251,14 +251,15 @@ class MyCooperativeTable(tables.Table):
 
 class CoachingTargetTable(tables.Table):
     year = tables.Column(verbose_name=_("Tahun"), linkify=True)
-    district = tables.Column(verbose_name=_("Kecamatan"), default=_("Seluruh kabupaten"), order_by=("district__name",))
+    office_code = tables.Column(verbose_name=_("Kantor"), default=_("Nasional"))  # the office's scope code
+    district = tables.Column(verbose_name=_("Kecamatan"), default=_("Seluruh wilayah kantor"), order_by=("district__name",))
     target_count = tables.Column(verbose_name=_("Target koperasi"), attrs={"td": {"class": "text-end"}})
     notes = tables.Column(verbose_name=_("Catatan"), orderable=False)
 
     class Meta:
         model = CoachingTarget
         fields = ()
-        sequence = ("year", "district", "target_count", "notes")
+        sequence = ("year", "office_code", "district", "target_count", "notes")
 
 
 class ProgrammeTable(tables.Table):

@@ -14,6 +14,9 @@ from django.utils import timezone
 
 from . import coaching, conf, selectors
 from .choices import FollowUpStatus
+from koperasi_registry.access import office_scope
+from koperasi_registry.scopes import Scope
+
 from .models import Assignment, CoachingTarget, CoachingVisit, FollowUp
 
 DUE_ROWS = 15  # rows shown of each list; the full list is one tap away
@@ -86,11 +89,12 @@ def followup_counts(*, user, today: datetime.date) -> dict:
     )
 
 
-def year_target(year: int) -> int | None:
-    """The year's coaching target for the office: the office-wide one, else the sum of
-    the kecamatan targets, else ``None``."""
-    rows = CoachingTarget.objects.filter(year=year).aggregate(
-        office=Sum("target_count", filter=Q(district__isnull=True)), districts=Sum("target_count")
+def year_target(year: int, *, scope: Scope) -> int | None:
+    """The year's coaching target for the office ``scope``: its office-wide one, else the
+    sum of the kecamatan targets inside it, else ``None``."""
+    rows = CoachingTarget.objects.in_office(scope=scope).filter(year=year).aggregate(
+        office=Sum("target_count", filter=Q(district__isnull=True, office_code=scope.code)),
+        districts=Sum("target_count", filter=Q(district__isnull=False)),
     )
     return rows["office"] if rows["office"] is not None else rows["districts"]
 
@@ -109,7 +113,7 @@ def month_share(*, user, today: datetime.date) -> MonthlyShare:
     first, last = coaching.month_bounds(today.year, today.month)
     done = CoachingVisit.objects.filter(assistant__user=user, visit_date__range=(first, last)).count()
     return monthly_visit_share(
-        assigned=counts["mine"], office_assigned=counts["office"], target=year_target(today.year),
+        assigned=counts["mine"], office_assigned=counts["office"], target=year_target(today.year, scope=office_scope(user)),
         min_visits=conf.coached_min_visits(), done=done,
     )
 

@@ -53,6 +53,24 @@ class Scope:
             return Q()
         return Q(**{f"{field}__startswith": f"{self.code}."})
 
+    def office_q(self, field: str = "office_code") -> Q:
+        """``Q`` for rows that belong to an office (their office scope code in ``field``:
+        coaching targets, programmes) inside the scope: the scope's own office and the
+        offices below it (a province: its own rows and its kabupaten/kota's)."""
+        if self.level == NATIONAL:
+            return Q()
+        return Q(**{field: self.code}) | Q(**{f"{field}__startswith": f"{self.code}."})
+
+    def holds(self, office_code: str) -> bool:
+        """Whether the office ``office_code`` lies inside the scope (``office_q`` in Python)."""
+        return self.level == NATIONAL or office_code == self.code or office_code.startswith(f"{self.code}.")
+
+    @property
+    def enclosing_codes(self) -> list[str]:
+        """The codes of the offices whose scope contains this one, widest first: ``["",
+        "61"]`` for ``61.05``, ``[""]`` for ``61``, none for the national office."""
+        return {NATIONAL: [], PROVINCE: [""], REGENCY: ["", self.code[:2]]}[self.level]
+
     def unit_path(self, district_path: str) -> str:
         """What the dashboard groups on, from a path to a kecamatan (``"village__district"``):
         the kecamatan itself for a kabupaten office, its kabupaten/kota for a province, its

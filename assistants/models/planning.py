@@ -13,7 +13,7 @@ from cooperatives.models import Cooperative, District
 from cooperatives.validators import EARLIEST_PLAN_YEAR, LATEST_PLAN_YEAR, plan_date
 
 from ..choices import AidKind, Funding, ProgrammeKind, ProposalKind, ProposalStatus
-from ..querysets import CooperativeScopedQuerySet, ProgrammeQuerySet
+from ..querysets import CoachingTargetQuerySet, CooperativeScopedQuerySet, ProgrammeQuerySet
 from .people import BusinessAssistant
 
 MONEY = {"max_digits": 18, "decimal_places": 2}
@@ -24,12 +24,35 @@ def _year_validators():
     return [MinValueValidator(EARLIEST_PLAN_YEAR), MaxValueValidator(LATEST_PLAN_YEAR)]
 
 
+def default_office_code() -> str:
+    """The office of a target or programme made outside the forms (shell, demo data): the
+    installation's own, ``OFFICE_REGENCY_CODE``."""
+    return settings.OFFICE_REGENCY_CODE
+
+
+def office_code_field():
+    """Which office a target or programme belongs to: its office scope code (``""``
+    national, ``61`` a province, ``61.05`` a kabupaten/kota; ``koperasi_registry.scopes``).
+    Set by the forms from the creating user's scope, never typed."""
+    return models.CharField(
+        _("kode wilayah kantor"), max_length=5, blank=True, default=default_office_code, editable=False,
+    )
+
+
 class CoachingTarget(models.Model):
-    """How many cooperatives the office means to coach intensively in a year (Kutai Timur
+    """How many cooperatives an office means to coach intensively in a year (Kutai Timur
     2023: 150), for the whole office or one kecamatan. What counts as "coached" is the
-    configurable rule in ``assistants.conf`` / ``rules.is_coached``."""
+    configurable rule in ``assistants.conf`` / ``rules.is_coached``.
+
+    **Office**: ``office_code``. An office-wide target (no kecamatan) belongs to the office of
+    the user who created it (a kabupaten/kota, a province or national): one per year and
+    office. A kecamatan target belongs to its kecamatan's kabupaten/kota: one per year and
+    kecamatan. A user sees, changes and counts the targets of offices *inside* their scope
+    (a province user: the province's and its kabupaten/kota's), never a wider office's;
+    the dashboard reads the target of the scope it shows (``Scope.office_q``)."""
 
     year = models.PositiveSmallIntegerField(_("tahun"), validators=_year_validators())
+    office_code = office_code_field()
     district = models.ForeignKey(
         District, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
         verbose_name=_("kecamatan"), help_text=_("Kosongkan untuk target seluruh kabupaten."),
@@ -38,6 +61,7 @@ class CoachingTarget(models.Model):
     notes = models.CharField(_("catatan"), max_length=255, blank=True)
 
     history = HistoricalRecords()
+    objects = CoachingTargetQuerySet.as_manager()
 
     class Meta:
         ordering = ["-year", "district__name"]
@@ -45,25 +69,45 @@ class CoachingTarget(models.Model):
         verbose_name_plural = _("target pembinaan")
         constraints = [
             models.UniqueConstraint(
-                fields=["year"], condition=Q(district__isnull=True), name="target_one_per_year_office"
+                fields=["year", "office_code"], condition=Q(district__isnull=True), name="target_one_per_year_office",
+                violation_error_message=_("Target seluruh wilayah kantor untuk tahun ini sudah ada."),
             ),
             models.UniqueConstraint(
-                fields=["year", "district"], condition=Q(district__isnull=False), name="target_one_per_year_district"
+                fields=["year", "district"], condition=Q(district__isnull=False), name="target_one_per_year_district",
+                violation_error_message=_("Target kecamatan ini untuk tahun ini sudah ada."),
             ),
         ]
 
     def __str__(self):
-        where = self.district.name if self.district_id else _("kabupaten")
+        where = self.district.name if self.district_id else (self.office_code or _("nasional"))
         return f"{self.year} – {where}: {self.target_count}"
+
+    def set_office(self, *, district: District | None, scope_code: str) -> None:
+        """Set ``office_code``: a kecamatan target's is its kabupaten/kota (the first five
+        characters of the Kemendagri code, ``61.05.01`` -> ``61.05``); a new office-wide one
+        gets the creating user's ``scope_code``; a changed office-wide one keeps its office
+        (a kecamatan target made office-wide: its kabupaten/kota's)."""
+        if district is not None:
+            self.office_code = district.code[:5]
+        elif self.pk is None:
+            self.office_code = scope_code
 
     def get_absolute_url(self):
         return reverse("assistants:target_progress", args=[self.pk])
 
 
 class Programme(models.Model):
-    """A training (pelatihan) or aid (bantuan) programme and the cooperatives in it."""
+    """A training (pelatihan) or aid (bantuan) programme and the cooperatives in it.
+
+    **Office**: ``office_code``, the scope of the user who created it. The office roles see
+    the programmes of offices inside their scope (a province user: the province's and its
+    kabupaten/kota's) and may change those; they also see, read-only, the programmes of the
+    offices containing their scope (a kabupaten user: the province's and the national
+    ones, whose cooperatives in the kabupaten they monitor), but only their own visible
+    cooperatives among the participants (``ProgrammeQuerySet``)."""
 
     name = models.CharField(_("nama program"), max_length=200)
+    office_code = office_code_field()
     kind = models.CharField(_("jenis program"), max_length=10, choices=ProgrammeKind.choices)
     aid_kind = models.CharField(
         _("bentuk bantuan"), max_length=10, choices=AidKind.choices, blank=True,

@@ -77,6 +77,9 @@ class CoachingTargetUpdateView(VersionedFormViewMixin, OfficeFormMixin, UpdateVi
     title = _("Ubah target pembinaan")
     list_url_name = "assistants:target_list"
 
+    def get_queryset(self):  # another office's target: 404
+        return selectors.target_list(user=self.request.user)
+
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "scope": office_scope(self.request.user)}
 
@@ -128,10 +131,15 @@ class ProgrammeDetailView(ObjectDetailMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         user = self.request.user
-        return super().get_context_data(
+        context = super().get_context_data(
             participants=programmes.programme_participants(programme=self.object, user=user),
             **kwargs,
         )
+        # A programme of an office containing the user's (a province's): read-only here.
+        context["read_only"] = not office_scope(user).holds(self.object.office_code)
+        if context["read_only"]:
+            context.update(can_edit=False, edit_url="")
+        return context
 
 
 class ProgrammeFormMixin(OfficeFormMixin):
@@ -139,8 +147,8 @@ class ProgrammeFormMixin(OfficeFormMixin):
     form_class = forms.ProgrammeForm
     list_url_name = "assistants:programme_list"
 
-    def get_queryset(self):
-        return Programme.objects.visible_to(self.request.user)
+    def get_queryset(self):  # another office's programme, or a wider office's: 404
+        return Programme.objects.editable_by(self.request.user)
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user}

@@ -120,14 +120,19 @@ def test_month_share_counts_own_visits_of_the_month(day, office, pendamping):
 
 def test_year_target_office_wide_else_the_kecamatan_sum(sintang):
     from cooperatives.models import District
+    from koperasi_registry.scopes import Scope
 
-    assert today_mod.year_target(2026) is None
+    sintang_scope = Scope.of("61.05")
+    assert today_mod.year_target(2026, scope=sintang_scope) is None
     first, second = District.objects.order_by("code")[:2]
-    CoachingTarget.objects.create(year=2026, district=first, target_count=10)
-    CoachingTarget.objects.create(year=2026, district=second, target_count=5)
-    assert today_mod.year_target(2026) == 15
-    CoachingTarget.objects.create(year=2026, target_count=40)
-    assert today_mod.year_target(2026) == 40
+    CoachingTarget.objects.create(year=2026, district=first, target_count=10, office_code="61.05")
+    CoachingTarget.objects.create(year=2026, district=second, target_count=5, office_code="61.05")
+    CoachingTarget.objects.create(year=2026, target_count=99, office_code="61.10")  # Melawi's: another office
+    CoachingTarget.objects.create(year=2026, target_count=77, office_code="61")  # the province's: wider
+    assert today_mod.year_target(2026, scope=sintang_scope) == 15
+    CoachingTarget.objects.create(year=2026, target_count=40, office_code="61.05")
+    assert today_mod.year_target(2026, scope=sintang_scope) == 40
+    assert today_mod.year_target(2026, scope=Scope.of("61.10")) == 99
 
 
 # --- The page -----------------------------------------------------------------------------

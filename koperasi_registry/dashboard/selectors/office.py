@@ -358,14 +358,11 @@ def visits_by_assistant(*, user, period: Period, limit: int = 20) -> list[dict]:
 
 
 def coaching_target(*, period: Period) -> CoachingTarget | None:
-    """The coaching target of the period's year: the kecamatan's when one is chosen (and
-    set), else the office's."""
-    targets = {
-        target.district_id: target
-        for target in CoachingTarget.objects.filter(year=period.year).filter(
-            Q(district__isnull=True) | Q(district=period.district)
-        )
-    }
+    """The coaching target of the period's year and scope: the kecamatan's when one is
+    chosen, else the office-wide target of the scope shown (the user's office, or the
+    province or kabupaten/kota drilled down to); ``None`` when that one has none (a
+    wider office's target is not compared with a narrower region's figures)."""
+    targets = CoachingTarget.objects.filter(year=period.year)
     if period.district is not None:
-        return targets.get(period.district.pk)
-    return targets.get(None)
+        return targets.filter(district=period.district).order_by("pk").first()
+    return targets.filter(district__isnull=True, office_code=period.scope.code).order_by("pk").first()
