@@ -52,6 +52,14 @@ class Period:
         """The reference book year on ``day`` (primer deadline) for RAT compliance."""
         return StatusRules.from_settings().reference_year(today=self.day, bentuk=Bentuk.PRIMER)
 
+    @cached_property
+    def built_years(self) -> set[int] | None:
+        """The years whose year-end rows are complete (``cooperatives.models.years.built_years``),
+        read once a page and only for a past year (today is read live); else None."""
+        from cooperatives.models.years import built_years
+
+        return built_years() if self.historical else None
+
     @property
     def start(self) -> datetime.date:
         return datetime.date(self.year, 1, 1)
@@ -62,7 +70,7 @@ class Period:
 
     def cooperatives(self, user):
         """The cooperatives ``user`` sees, registered on ``day``, with their status then."""
-        queryset = Cooperative.objects.visible_to(user).with_status_on(self.day, today=self.today)
+        queryset = Cooperative.objects.visible_to(user).with_status_on(self.day, today=self.today, built=self.built_years)
         if self.region:
             queryset = queryset.filter(self.region_q("village__district"))
         if self.district is not None:

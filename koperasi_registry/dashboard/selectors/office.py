@@ -91,7 +91,7 @@ def _period_cooperatives(user, period: Period):
     return (
         Cooperative.objects.visible_to(user)
         .filter(period.region_q("village__district"))
-        .with_status_on(period.day, today=period.today, registered_only=past)
+        .with_status_on(period.day, today=period.today, registered_only=past, built=period.built_years)
         .annotate(
             registered=ExpressionWrapper(registered_on_q(period.day), output_field=BooleanField()),
             merah_putih_running=ExpressionWrapper(merah_putih_running, output_field=BooleanField()),
