@@ -40,7 +40,8 @@ QUERY_BUDGETS: dict[str, int] = {
     "assistants:proposal_list": 10, "assistants:proposal_detail": 5, "assistants:monthly_report": 11,
     # Drill-down lists (H2): count + page + kecamatan options (+1 when one is chosen);
     # the coverage list also prefetches the year's assignments with their assistants.
-    "village_list": 7, "assistants:coverage_list": 8,
+    # The village list: +1 on a past year (which year-end rows are complete).
+    "village_list": 8, "assistants:coverage_list": 8,
     "dashboard_statistics": 8,  # + kecamatan options, kecamatan rows, regency, grouped counts and sums (their sum is the total), complete year-end rows (a past year)
     "dashboard_map": 9,  # + located counts, village coverage counts, kecamatan options (+1 when chosen); a past year: +1 for each of the two village counts (complete year-end rows)
     "dashboard_map_data": 6,  # + the points (or the villages) in one query (+1 for a chosen kecamatan; +1 on a past year: complete year-end rows)
