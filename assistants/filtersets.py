@@ -17,7 +17,7 @@ from koperasi_registry.access import office_scope
 
 from . import selectors
 from .choices import AidKind, Funding, FollowUpStatus, ProgrammeKind, ProposalKind, ProposalStatus, VisitKind
-from .forms import office_users
+from .forms import PROGRAMMES_AS_SELECT, office_users
 from .models import (
     BusinessAssistant, CoachingTarget, CoachingVisit, FinancingProposal, FollowUp, Programme, ProgrammeParticipation, VisitTopic,
 )
@@ -96,7 +96,9 @@ class VisitFilterSet(SearchMixin, django_filters.FilterSet):
     topic = django_filters.ModelChoiceFilter(
         queryset=VisitTopic.objects.all(), label=_("Topik"), method="filter_topic"
     )  # an EXISTS over the topics, not a join and DISTINCT over every visit column
-    programme = django_filters.ModelChoiceFilter(queryset=_programmes, label=_("Program"))
+    programme = django_filters.ModelChoiceFilter(
+        queryset=_programmes, label=_("Program"), widget=BoundedSelect("search_programmes", limit=PROGRAMMES_AS_SELECT)
+    )
     visit_date = date_range("visit_date", _("Tanggal kunjungan"))
     presence = django_filters.ChoiceFilter(choices=Presence.choices, label=_("Kehadiran"))
 

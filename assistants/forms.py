@@ -19,7 +19,7 @@ from koperasi_registry.formatting import format_date
 from koperasi_registry.formfields import PK_MAX, PK_MIN, BoundedModelMultipleChoiceField
 from koperasi_registry.scopes import default_scope
 from koperasi_registry.uploads import DOCUMENT_EXTENSIONS, IMAGE_EXTENSIONS, FileCheck
-from koperasi_registry.widgets import BoundedSelect, SearchSelect, SearchSelectMultiple, use_widget
+from koperasi_registry.widgets import BoundedSelect, LimitedSelect, SearchSelect, SearchSelectMultiple, use_widget
 
 from . import selectors, services
 from .models import BusinessAssistant, CoachingTarget, CoachingVisit, FinancingProposal, FollowUp, Programme, VisitTopic
@@ -27,6 +27,9 @@ from .models import BusinessAssistant, CoachingTarget, CoachingVisit, FinancingP
 MAX_FILES = 10
 OFFICERS_AS_BOXES = 50  # more office officers than this: a search field instead of checkboxes
 OWNERS_AS_SELECT = 50  # more follow-up owners for a Pendamping than this: a search field
+# More programmes than this: a search field for the office, the latest ones (and the chosen
+# one) for a Pendamping, whose visit form works offline (no search there).
+PROGRAMMES_AS_SELECT = 50
 
 
 class DateInput(forms.DateInput):
@@ -184,9 +187,14 @@ class VisitForm(VersionedModelForm):
         if self.instance.pk:  # a topic retired since still shows on the visits that used it
             in_use |= Q(pk__in=self.instance.topics.values("pk"))
         fields["topics"].queryset = VisitTopic.objects.filter(in_use)
-        fields["programme"].queryset = Programme.objects.visible_to(user) if self.office else Programme.objects.filter(
-            participations__cooperative__in=fields["cooperative"].queryset.values("pk")
-        ).distinct()
+        if self.office:  # every programme the user sees: a search field beyond PROGRAMMES_AS_SELECT
+            fields["programme"].queryset = Programme.objects.visible_to(user)
+            use_widget(fields["programme"], BoundedSelect("search_programmes", limit=PROGRAMMES_AS_SELECT))
+        else:  # the programmes of their cooperatives, the latest first: a plain select the offline form keeps
+            fields["programme"].queryset = Programme.objects.filter(
+                participations__cooperative__in=fields["cooperative"].queryset.values("pk")
+            ).distinct()
+            use_widget(fields["programme"], LimitedSelect(limit=PROGRAMMES_AS_SELECT))
         if self.office:
             # Office users choose among every visible cooperative and assistant: search fields
             # (a Pendamping keeps the select of their assigned ones, which the offline form reads).
@@ -381,6 +389,11 @@ class CoachingTargetForm(VersionedModelForm):
 
 
 class ProgrammeForm(VersionedModelForm):
+    """A programme and the cooperatives to *add* to it: a search field holding only what is
+    chosen here, never the participants already in (a programme may have thousands). They
+    are listed, 25 a page, on the programme's page, where each can be taken out
+    (``programme_participant_remove``); saving this form removes none."""
+
     participants = BoundedModelMultipleChoiceField(
         queryset=Cooperative.objects.none(), required=False, label=_("Koperasi peserta"),
         widget=SearchSelectMultiple("search_cooperatives"),
@@ -397,12 +410,30 @@ class ProgrammeForm(VersionedModelForm):
         self.fields["participants"].queryset = Cooperative.objects.visible_to(user)
         if self.instance.pk is None:  # the creating user's office; a changed programme keeps its own
             self.instance.office_code = access.office_scope(user).code
-        if self.instance.pk:
-            self.fields["participants"].initial = list(
-                self.instance.participations.values_list("cooperative_id", flat=True)
-            )
-        else:
             self.fields["year"].initial = timezone.localdate().year
+        else:
+            self.fields["participants"].label = _("Tambah koperasi peserta")
+            self.fields["participants"].help_text = _(
+                "Koperasi yang dipilih ditambahkan; peserta yang sudah ada tetap. "
+                "Peserta dikeluarkan dari tabel peserta di halaman program."
+            )
+
+
+class ProgrammeParticipantRemoveForm(forms.Form):
+    """Which participant to take out: one of ``participations`` (the programme's, those the
+    user sees). ``cleaned_data["participation"]`` is the row."""
+
+    participation = forms.IntegerField(min_value=1, max_value=PK_MAX)  # SQLite overflows beyond 64 bits
+
+    def __init__(self, *args, participations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.participations = participations
+
+    def clean_participation(self):
+        row = self.participations.filter(pk=self.cleaned_data["participation"]).select_related("cooperative").first()
+        if row is None:
+            raise ValidationError(_("Peserta itu tidak ditemukan."), code="invalid_choice")
+        return row
 
 
 class FinancingProposalForm(VersionedModelForm):

@@ -1,13 +1,14 @@
-"""What the search fields over coaching people find (``koperasi_registry/search_views.py``):
-the assistants the user may see, and the users they may name (follow-up owners, or with
-``?role=officer`` the office's officers on a visit)."""
+"""What the search fields over coaching work find (``koperasi_registry/search_views.py``):
+the assistants the user may see, the users they may name (follow-up owners, or with
+``?role=officer`` the office's officers on a visit), and the programmes they may see (the
+visit form's and the visit list's programme, ``Programme.objects.visible_to``)."""
 
 from cooperatives.permissions import sees_whole_office
 from koperasi_registry import access
 from koperasi_registry.search_views import SearchSource
 
 from .forms import followup_owners, office_officers
-from .models import BusinessAssistant
+from .models import BusinessAssistant, Programme
 
 
 def _assistants(request):
@@ -28,6 +29,12 @@ def _users(request):
     return queryset.order_by("first_name", "last_name", "username", "pk")
 
 
+def _programmes(request):
+    """As the programme choices: the office roles' programmes (their offices' and, read-only,
+    the wider offices'), the latest year first; none for anyone else."""
+    return Programme.objects.visible_to(request.user).order_by("-year", "name", "pk")
+
+
 def user_label(user) -> str:
     return user.get_full_name() or user.username
 
@@ -43,4 +50,11 @@ USERS = SearchSource(
     queryset=_users,
     fields=("first_name", "last_name", "username"),
     label=user_label,
+)
+PROGRAMMES = SearchSource(
+    permission="assistants.view_programme",
+    queryset=_programmes,
+    fields=("name",),
+    prefix_fields=("year",),
+    label=str,
 )

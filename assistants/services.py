@@ -178,19 +178,29 @@ def visit_update(
 
 
 @transaction.atomic
-def programme_save(*, programme: Programme, cooperatives) -> Programme:
-    """Save a programme and make its participants exactly ``cooperatives`` (keeping the
-    details of those that stay)."""
+def programme_save(*, programme: Programme, add=(), user=None) -> Programme:
+    """Save a programme and add the cooperatives ``add`` to its participants. Those already
+    in stay as they are (their aid received too), and none is removed here: a participant
+    leaves only through ``programme_participant_remove``, one at a time, so that an edit
+    never drops a participant it did not show. Each new participation has a history row
+    naming ``user``."""
     programme.full_clean()
     programme.save()
-    wanted = {c.pk for c in cooperatives}
-    programme.participations.exclude(cooperative_id__in=wanted).delete()
-    present = set(programme.participations.values_list("cooperative_id", flat=True))
+    wanted = {c.pk for c in add}
+    present = set(programme.participations.filter(cooperative_id__in=wanted).values_list("cooperative_id", flat=True))
     bulk_create_with_history(
         [ProgrammeParticipation(programme=programme, cooperative_id=pk) for pk in sorted(wanted - present)],
         ProgrammeParticipation,
+        default_user=user,
     )
     return programme
+
+
+@transaction.atomic
+def programme_participant_remove(*, participation: ProgrammeParticipation) -> None:
+    """Take a cooperative out of its programme. The participation's history keeps it (a
+    deletion row with the user, from the request, and what it held)."""
+    participation.delete()
 
 
 @transaction.atomic

@@ -14,7 +14,10 @@ from koperasi_registry.formatting import format_date, format_rupiah
 
 from . import conf
 from .choices import FollowUpStatus
-from .models import Assignment, BusinessAssistant, CoachingTarget, CoachingVisit, FinancingProposal, FollowUp, Programme
+from .models import (
+    Assignment, BusinessAssistant, CoachingTarget, CoachingVisit, FinancingProposal, FollowUp, Programme,
+    ProgrammeParticipation,
+)
 from .presence import BADGE, Presence
 
 
@@ -288,6 +291,50 @@ class ProgrammeTable(tables.Table):
 
     def value_monitoring_visit_count(self, value):
         return value
+
+
+class ProgrammeParticipantTable(tables.Table):
+    """A programme's participants on its page (``programmes.programme_participants``), 25 a
+    page, each with its monitoring visits. ``remove``: a button per row posting to
+    ``programme_participant_remove`` (the page wraps the table in that form); left out where
+    the user may not change the programme."""
+
+    cooperative = tables.Column(
+        verbose_name=_("Koperasi"), linkify=lambda record: record.cooperative.get_absolute_url(),
+        order_by=("cooperative__name", "pk"),
+    )
+    district = tables.Column(
+        verbose_name=_("Kecamatan"), accessor="cooperative__village__district",
+        order_by=("cooperative__village__district__name", "cooperative__name", "pk"),
+    )
+    aid_received = tables.Column(verbose_name=_("Bantuan diterima"), order_by=("aid_received", "pk"))
+    monitoring_visits = tables.Column(
+        verbose_name=_("Kunjungan monev"), attrs={"td": {"class": "text-end"}}, order_by=("monitoring_visits", "pk")
+    )
+    last_monitoring = DateColumn(verbose_name=_("Terakhir"), order_by=("last_monitoring", "pk"))
+    remove = tables.Column(verbose_name="", empty_values=(), orderable=False, exclude_from_export=True)
+
+    class Meta:
+        model = ProgrammeParticipation
+        fields = ()
+        sequence = ("cooperative", "district", "aid_received", "monitoring_visits", "last_monitoring", "remove")
+        empty_text = _("Belum ada peserta.")
+
+    def render_monitoring_visits(self, value, record):
+        return count_link(
+            list_url("assistants:visit_list", programme=record.programme_id, cooperative=record.cooperative_id), value
+        )
+
+    def value_monitoring_visits(self, value):
+        return value
+
+    def render_remove(self, record):
+        return format_html(
+            '<button type="submit" name="participation" value="{}" class="btn btn-sm btn-outline-danger" '
+            'aria-label="{}">{}</button>',
+            record.pk, _("Keluarkan %(cooperative)s dari program") % {"cooperative": record.cooperative},
+            _("Keluarkan"),
+        )
 
 
 class FinancingProposalTable(tables.Table):

@@ -30,6 +30,10 @@ urlpatterns: list = [
     path("program/tambah/", planning.ProgrammeCreateView.as_view(), name="programme_add"),
     path("program/<int:pk>/", planning.ProgrammeDetailView.as_view(), name="programme_detail"),
     path("program/<int:pk>/ubah/", planning.ProgrammeUpdateView.as_view(), name="programme_edit"),
+    path(
+        "program/<int:pk>/keluarkan-peserta/", planning.ProgrammeParticipantRemoveView.as_view(),
+        name="programme_participant_remove",
+    ),
     path("proposal/", planning.FinancingProposalListView.as_view(), name="proposal_list"),
     path("proposal/tambah/", planning.FinancingProposalCreateView.as_view(), name="proposal_add"),
     path("proposal/<int:pk>/", planning.FinancingProposalDetailView.as_view(), name="proposal_detail"),

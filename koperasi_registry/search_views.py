@@ -1,6 +1,6 @@
 """The JSON endpoints behind the search fields (``koperasi_registry/widgets.py``): one view
 class, one :class:`SearchSource` per URL name (``search_cooperatives``, ``search_assistants``,
-``search_users``, ``search_villages``, ``search_districts``; the sources live with their
+``search_users``, ``search_programmes``, ``search_villages``, ``search_districts``; the sources live with their
 models in ``cooperatives/search.py`` and ``assistants/search.py``, the URL conf joins them).
 
 ``GET ?q=<text>&page=<n>`` answers ``{"results": [{"id", "text"}], "more": bool}``: at

@@ -32,6 +32,7 @@ urlpatterns = [
     path("cari/kecamatan/", SearchView.of(registry_search.DISTRICTS).as_view(), name="search_districts"),
     path("cari/pendamping/", SearchView.of(assistant_search.ASSISTANTS).as_view(), name="search_assistants"),
     path("cari/pengguna/", SearchView.of(assistant_search.USERS).as_view(), name="search_users"),
+    path("cari/program/", SearchView.of(assistant_search.PROGRAMMES).as_view(), name="search_programmes"),
     path("akses/", access_views.PermissionListView.as_view(), name="permissions"),
     path("koperasi/", include("cooperatives.urls")),
     path("pendampingan/", include("assistants.urls")),

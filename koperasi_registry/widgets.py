@@ -11,6 +11,8 @@ the selected values only (one query, none without a value).
 - :class:`BoundedSelect`: a plain select while the choices are few (a kabupaten's < 100
   kecamatan, an office's < 50 users; one query reads at most ``limit + 1`` of them),
   otherwise a search field.
+- :class:`LimitedSelect`: a plain select of the first ``limit`` choices and the chosen one,
+  for a form that must work without a network (no search): the Pendamping's offline visit form.
 """
 
 from urllib.parse import urlencode
@@ -141,6 +143,36 @@ class BoundedSelect(SearchSelect):
         options = [("", field.empty_label)] if field.empty_label is not None else []
         options.extend(iterator.choice(obj) for obj in rows)
         self.choices = options  # rendered from the rows read; the iterator comes back after
+        try:
+            return super().get_context(name, value, attrs)
+        finally:
+            self.choices = iterator
+
+
+class LimitedSelect(forms.Select):
+    """A plain ``<select>`` of at most ``limit`` choices: the queryset's first (its ordering
+    says which, e.g. the latest programmes) and, if it is not among them, the chosen value,
+    so that an edit never drops it. One query (two when the chosen value is further down)."""
+
+    def __init__(self, *, limit: int, attrs=None):
+        super().__init__(attrs=attrs)
+        self.limit = limit
+
+    def get_context(self, name, value, attrs):
+        iterator = self.choices
+        field = getattr(iterator, "field", None)
+        if field is None or not hasattr(field, "queryset"):
+            return super().get_context(name, value, attrs)
+        key = field.to_field_name or "pk"
+        meta = field.queryset.model._meta
+        rows = list(field.queryset[: self.limit])
+        shown = {getattr(row, meta.pk.attname if key == "pk" else key) for row in rows}
+        missing = [k for k in _selected_keys(value, meta.pk if key == "pk" else meta.get_field(key)) if k not in shown]
+        if missing:
+            rows += list(field.queryset.filter(**{f"{key}__in": missing}))
+        options = [("", field.empty_label)] if field.empty_label is not None else []
+        options.extend(iterator.choice(obj) for obj in rows)
+        self.choices = options
         try:
             return super().get_context(name, value, attrs)
         finally:

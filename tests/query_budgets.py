@@ -29,14 +29,16 @@ QUERY_BUDGETS: dict[str, int] = {
     "assessment_preview": 11, "assessment_aspects": 6,
     # Assistants (H5), measured 3 and 30 rows alike: lists = count + page + prefetches +
     # filter choices; the visit form = cooperative/topic/programme/owner/follow-up choices.
-    # The assistant's page: its assignments a table of 25 a page (count + page).
+    # The assistant's page: its assignments a table of 25 a page (count + page); a programme's
+    # page: its participants the same way; its edit form: no participant read (it only adds).
     "assistants:assistant_list": 5, "assistants:assistant_detail": 8, "assistants:my_cooperatives": 5,
     "assistants:visit_list": 13, "assistants:visit_detail": 10, "assistants:visit_add": 10,
     # Berita acara (H3): the visit, its topics, officers, attachments, new and closed
     # follow-ups (5 prefetches), the Kabid who signs.
     "assistants:visit_print": 10,
     "assistants:visit_edit": 15, "assistants:followup_list": 10, "assistants:target_list": 8,
-    "assistants:target_progress": 7, "assistants:programme_list": 8, "assistants:programme_detail": 5,
+    "assistants:target_progress": 7, "assistants:programme_list": 8, "assistants:programme_detail": 6,
+    "assistants:programme_edit": 5,
     "assistants:proposal_list": 10, "assistants:proposal_detail": 5, "assistants:monthly_report": 11,
     # Drill-down lists (H2): count + page + kecamatan options (+1 when one is chosen);
     # the coverage list also prefetches the year's assignments with their assistants.

@@ -3,11 +3,14 @@
 ``OfficeFormMixin`` is their one add/edit page (``templates/generic/object_form.html``)."""
 
 from django.contrib import messages
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
+from django.views import View
 from django.views.generic import CreateView, DetailView, UpdateView
+from django_tables2 import SingleTableMixin
 
 from koperasi_registry.access import PermissionRequiredMixin, may_open, office_scope
 from koperasi_registry.concurrency import VersionedFormViewMixin
@@ -119,27 +122,67 @@ class ObjectDetailMixin(PermissionRequiredMixin):
         )
 
 
-class ProgrammeDetailView(ObjectDetailMixin, DetailView):
+class ProgrammeDetailView(ObjectDetailMixin, SingleTableMixin, DetailView):
+    """One programme: its figures and its participants the user sees (a table, 25 a page),
+    each with a button to take it out where the user may change the programme."""
+
     permission_required = "assistants.view_programme"
     template_name = "assistants/programme_detail.html"
     context_object_name = "programme"
     edit_url_name, list_url_name = "assistants:programme_edit", "assistants:programme_list"
     list_label = _("Semua program")
+    table_class = tables.ProgrammeParticipantTable
+    table_pagination = {"per_page": 25}
 
     def get_queryset(self):
         return programmes.programme_list(user=self.request.user)
 
+    def read_only(self) -> bool:
+        """A programme of an office containing the user's (a province's): read-only here."""
+        return not office_scope(self.request.user).holds(self.object.office_code)
+
+    def may_remove(self) -> bool:
+        return not self.read_only() and may_open(self.request.user, "assistants:programme_participant_remove")
+
+    def get_table_data(self):
+        return programmes.programme_participants(programme=self.object, user=self.request.user)
+
+    def get_table_kwargs(self):
+        return {} if self.may_remove() else {"exclude": ("remove",)}
+
     def get_context_data(self, **kwargs):
-        user = self.request.user
-        context = super().get_context_data(
-            participants=programmes.programme_participants(programme=self.object, user=user),
-            **kwargs,
-        )
-        # A programme of an office containing the user's (a province's): read-only here.
-        context["read_only"] = not office_scope(user).holds(self.object.office_code)
+        context = super().get_context_data(read_only=self.read_only(), may_remove=self.may_remove(), **kwargs)
         if context["read_only"]:
             context.update(can_edit=False, edit_url="")
         return context
+
+
+class ProgrammeParticipantRemoveView(PermissionRequiredMixin, View):
+    """POST ``participation=<id>``: take that cooperative out of the programme (one of the
+    programme's participants the user sees, of a programme the user may change: else 404),
+    and back to the page of participants it was sent from."""
+
+    permission_required = "assistants.change_programme"
+
+    def post(self, request, pk):
+        user = request.user
+        programme = get_object_or_404(Programme.objects.editable_by(user), pk=pk)
+        form = forms.ProgrammeParticipantRemoveForm(
+            request.POST, participations=programmes.programme_participants(programme=programme, user=user)
+        )
+        if form.is_valid():
+            participation = form.cleaned_data["participation"]
+            services.programme_participant_remove(participation=participation)
+            messages.success(
+                request, _t("%(cooperative)s dikeluarkan dari program.") % {"cooperative": participation.cooperative}
+            )
+        else:
+            messages.error(request, _t("Tidak ada peserta yang dikeluarkan: peserta itu tidak ditemukan."))
+        target = request.POST.get("next")
+        allowed = {request.get_host()}
+        if not url_has_allowed_host_and_scheme(target, allowed_hosts=allowed, require_https=request.is_secure()):
+            target = programme.get_absolute_url() + "#peserta"
+        return redirect(target)
 
 
 class ProgrammeFormMixin(OfficeFormMixin):
@@ -154,8 +197,9 @@ class ProgrammeFormMixin(OfficeFormMixin):
         return {**super().get_form_kwargs(), "user": self.request.user}
 
     def form_valid(self, form):
+        # Adds the cooperatives chosen; none is removed (ProgrammeParticipantRemoveView does).
         self.object = services.programme_save(
-            programme=form.save(commit=False), cooperatives=form.cleaned_data["participants"]
+            programme=form.save(commit=False), add=form.cleaned_data["participants"], user=self.request.user
         )
         messages.success(self.request, _t("Tersimpan."))
         return redirect(self.object)

@@ -186,7 +186,7 @@ def test_another_offices_programme_is_a_404_and_a_wider_ones_read_only(staff, pr
     province = programmes["61"]
     page = sintang.get(reverse("assistants:programme_detail", args=[province.pk]))
     assert page.status_code == 200 and page.context["read_only"] and not page.context["edit_url"]
-    assert [p.cooperative for p in page.context["participants"]] == [country["61.05"]]
+    assert [row.record.cooperative for row in page.context["table"].page.object_list] == [country["61.05"]]
     assert 'data-testid="read-only"' in page.content.decode()
     assert sintang.get(reverse("assistants:programme_edit", args=[province.pk])).status_code == 404
     assert sintang.post(reverse("assistants:programme_edit", args=[province.pk]), {"name": "x"}).status_code == 404

@@ -64,6 +64,7 @@ PAGES = [
     ("target_progress", "assistants:target_progress", "target", "staf"),
     ("programme_list", "assistants:programme_list", None, "staf"),
     ("programme_detail", "assistants:programme_detail", "programme", "staf"),
+    ("programme_edit", "assistants:programme_edit", "programme", "staf"),
     ("proposal_list", "assistants:proposal_list", None, "pendamping"),
     ("proposal_detail", "assistants:proposal_detail", "proposal", "pendamping"),
     ("monthly_report", "assistants:monthly_report", None, "pendamping"),

@@ -156,7 +156,12 @@ def test_a_pendamping_finds_only_assigned_cooperatives(client_as, pendamping, si
     assert [r["id"] for r in search(client, "search_assistants")["results"]] == [me.pk]
 
 
-@pytest.mark.parametrize("name", ["search_cooperatives", "search_villages", "search_districts", "search_assistants", "search_users"])
+SEARCHES = [
+    "search_cooperatives", "search_villages", "search_districts", "search_assistants", "search_users", "search_programmes",
+]
+
+
+@pytest.mark.parametrize("name", SEARCHES)
 def test_anonymous_is_sent_to_the_login_page(client, name):
     response = client.get(reverse(name), {"q": "ko"})
     assert response.status_code == 302 and response.url.startswith(reverse("login"))
@@ -199,7 +204,30 @@ def test_user_and_assistant_search(client_as, staf, pendamping, sintang):
     assert search(client, "search_users", role="officer")["results"] == []
 
 
-@pytest.mark.parametrize("name", ["search_cooperatives", "search_villages", "search_districts", "search_assistants", "search_users"])
+def test_programme_search_holds_the_scope(client_as, staf, pendamping, sintang):
+    """The programmes the visit form and the visit list offer: the office's own and, read-only,
+    the province's and the national ones; not another kabupaten's, nor another province's."""
+    for office_code, name in (
+        ("61.05", "Pelatihan Sintang"), ("61", "Bantuan Kalbar"), ("", "Program Nasional"),
+        ("61.10", "Pelatihan Melawi"), ("13", "Bantuan Sumbar"),
+    ):
+        ProgrammeFactory(name=name, office_code=office_code, year=2025)
+    for i in range(25):
+        ProgrammeFactory(name=f"Pelatihan Usaha {i:02d}", office_code="61.05", year=2026)
+    client = client_as(staf)
+    found = [r["text"] for r in search(client, "search_programmes", q="a")["results"]]
+    assert len(found) == 20 and found[0] == "Pelatihan Usaha 00 (2026)"  # the latest year first
+    names = {r["text"] for page in (1, 2) for r in search(client, "search_programmes", q="a", page=page)["results"]}
+    assert {"Pelatihan Sintang (2025)", "Bantuan Kalbar (2025)", "Program Nasional (2025)"} <= names
+    assert not names & {"Pelatihan Melawi (2025)", "Bantuan Sumbar (2025)"}
+    assert [r["text"] for r in search(client, "search_programmes", q="melawi")["results"]] == []
+    assert len(search(client, "search_programmes", q="2025")["results"]) == 3  # the year, as a prefix
+    # A Pendamping sees no programme list: the endpoint is refused (their visit form's
+    # programmes are those of their cooperatives, a plain select).
+    assert client_as(pendamping).get(reverse("search_programmes"), {"q": "a"}).status_code == 403
+
+
+@pytest.mark.parametrize("name", SEARCHES)
 def test_search_queries_do_not_grow(client_as, admin, sintang, name):
     client = client_as(admin)
     grow(3)

@@ -18,6 +18,7 @@ from tests.assistants.factories import (
     CoachingVisitFactory,
     FinancingProposalFactory,
     FollowUpFactory,
+    ProgrammeFactory,
 )
 from tests.factories import RatFilingFactory, UserFactory
 
@@ -119,3 +120,18 @@ def test_the_people_searches_hold_the_scope(client_as, rows, make_user, role):
     admin = scoped(make_user(access.ADMIN, username="admin-sintang"), "61.05")
     found = client_as(admin).get(reverse("search_users"), {"q": "petugas", "role": role}).json()["results"]
     assert [result["text"] for result in found] == ["Petugas Sintang"]
+
+
+@pytest.mark.parametrize("code", ["61.05", "61"], ids=["kabupaten", "provinsi"])
+def test_the_programme_search_holds_the_scope(client_as, rows, make_user, code):
+    """The visit form's and the visit list's programme search: the programmes of the offices
+    inside the user's scope and, read-only, of the offices containing it; no other office's."""
+    for office_code in (*REGENCIES, "61", "13", ""):
+        ProgrammeFactory(name=f"Program {SHORT.get(office_code, office_code or 'Nasional')}", office_code=office_code)
+    admin = scoped(make_user(access.ADMIN, username=f"admin-{code}"), code)
+    found = client_as(admin).get(reverse("search_programmes"), {"q": "program"}).json()["results"]
+    expected = {
+        "61.05": {"Program Sintang", "Program 61", "Program Nasional"},
+        "61": {"Program Sintang", "Program Melawi", "Program 61", "Program Nasional"},
+    }[code]
+    assert {result["text"].rsplit(" (", 1)[0] for result in found} == expected

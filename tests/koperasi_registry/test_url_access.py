@@ -73,6 +73,7 @@ TABLE = {
     "search_districts": page(EVERYONE),
     "search_assistants": page(EVERYONE),
     "search_users": page(EVERYONE),
+    "search_programmes": page(OFFICE),  # assistants.view_programme: the office roles
     "export_job": page(EVERYONE | {NO_ROLE}, "export_job", MY_EXPORTS),
     "export_download": page(EVERYONE | {NO_ROLE}, "export_job", MY_EXPORTS),
     "export_job_retry": page(EVERYONE | {NO_ROLE}, "export_job", MY_EXPORTS, method="post", ok=302),
@@ -122,6 +123,10 @@ TABLE = {
     "assistants:programme_add": page(OFFICE_WRITERS),
     "assistants:programme_detail": page(OFFICE, "programme", OFFICE_WIDE),
     "assistants:programme_edit": page(OFFICE_WRITERS, "programme", OFFICE_WIDE),
+    # POST without a participant: nothing taken out, back to the programme (302).
+    "assistants:programme_participant_remove": page(
+        OFFICE_WRITERS, "programme", OFFICE_WIDE, method="post", ok=302
+    ),
     "assistants:proposal_list": page(EVERYONE),
     "assistants:proposal_add": page(FIELD),
     "assistants:proposal_detail": page(EVERYONE, "proposal"),
