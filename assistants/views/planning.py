@@ -16,7 +16,7 @@ from koperasi_registry.access import PermissionRequiredMixin, may_open, office_s
 from koperasi_registry.concurrency import VersionedFormViewMixin
 from koperasi_registry.views import FilteredTableView
 
-from .. import filtersets, forms, programmes, selectors, services, tables
+from .. import filtersets, plan_forms, plan_tables, programmes, selectors, services
 from ..choices import VisitKind
 from ..models import CoachingTarget, FinancingProposal, Programme
 
@@ -24,7 +24,7 @@ from ..models import CoachingTarget, FinancingProposal, Programme
 class CoachingTargetListView(PermissionRequiredMixin, FilteredTableView):
     permission_required = "assistants.view_coachingtarget"
     filterset_class = filtersets.CoachingTargetFilterSet
-    table_class = tables.CoachingTargetTable
+    table_class = plan_tables.CoachingTargetTable
     title = _("Target pembinaan")
     export_name = "target-pembinaan"
     add_url_name = "assistants:target_add"
@@ -65,7 +65,7 @@ class OfficeFormMixin(PermissionRequiredMixin):
 class CoachingTargetCreateView(OfficeFormMixin, CreateView):
     permission_required = "assistants.add_coachingtarget"
     model = CoachingTarget
-    form_class = forms.CoachingTargetForm
+    form_class = plan_forms.CoachingTargetForm
     title = _("Tambah target pembinaan")
     list_url_name = "assistants:target_list"
 
@@ -76,7 +76,7 @@ class CoachingTargetCreateView(OfficeFormMixin, CreateView):
 class CoachingTargetUpdateView(VersionedFormViewMixin, OfficeFormMixin, UpdateView):
     permission_required = "assistants.change_coachingtarget"
     model = CoachingTarget
-    form_class = forms.CoachingTargetForm
+    form_class = plan_forms.CoachingTargetForm
     title = _("Ubah target pembinaan")
     list_url_name = "assistants:target_list"
 
@@ -93,7 +93,7 @@ class CoachingTargetUpdateView(VersionedFormViewMixin, OfficeFormMixin, UpdateVi
 class ProgrammeListView(PermissionRequiredMixin, FilteredTableView):
     permission_required = "assistants.view_programme"
     filterset_class = filtersets.ProgrammeFilterSet
-    table_class = tables.ProgrammeTable
+    table_class = plan_tables.ProgrammeTable
     title = _("Program pelatihan dan bantuan")
     export_name = "program"
     add_url_name = "assistants:programme_add"
@@ -131,7 +131,7 @@ class ProgrammeDetailView(ObjectDetailMixin, SingleTableMixin, DetailView):
     context_object_name = "programme"
     edit_url_name, list_url_name = "assistants:programme_edit", "assistants:programme_list"
     list_label = _("Semua program")
-    table_class = tables.ProgrammeParticipantTable
+    table_class = plan_tables.ProgrammeParticipantTable
     table_pagination = {"per_page": 25}
 
     def get_queryset(self):
@@ -167,7 +167,7 @@ class ProgrammeParticipantRemoveView(PermissionRequiredMixin, View):
     def post(self, request, pk):
         user = request.user
         programme = get_object_or_404(Programme.objects.editable_by(user), pk=pk)
-        form = forms.ProgrammeParticipantRemoveForm(
+        form = plan_forms.ProgrammeParticipantRemoveForm(
             request.POST, participations=programmes.programme_participants(programme=programme, user=user)
         )
         if form.is_valid():
@@ -187,7 +187,7 @@ class ProgrammeParticipantRemoveView(PermissionRequiredMixin, View):
 
 class ProgrammeFormMixin(OfficeFormMixin):
     model = Programme
-    form_class = forms.ProgrammeForm
+    form_class = plan_forms.ProgrammeForm
     list_url_name = "assistants:programme_list"
 
     def get_queryset(self):  # another office's programme, or a wider office's: 404
@@ -221,7 +221,7 @@ class ProgrammeUpdateView(VersionedFormViewMixin, ProgrammeFormMixin, UpdateView
 class FinancingProposalListView(PermissionRequiredMixin, FilteredTableView):
     permission_required = "assistants.view_financingproposal"
     filterset_class = filtersets.FinancingProposalFilterSet
-    table_class = tables.FinancingProposalTable
+    table_class = plan_tables.FinancingProposalTable
     title = _("Proposal pembiayaan dan rencana usaha")
     export_name = "proposal"
     add_url_name = "assistants:proposal_add"
@@ -250,7 +250,7 @@ class FinancingProposalDetailView(ObjectDetailMixin, DetailView):
 
 class ProposalFormMixin(OfficeFormMixin):
     model = FinancingProposal
-    form_class = forms.FinancingProposalForm
+    form_class = plan_forms.FinancingProposalForm
     list_url_name = "assistants:proposal_list"
 
     def get_queryset(self):

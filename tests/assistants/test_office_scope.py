@@ -7,7 +7,8 @@ import pytest
 from django.urls import reverse
 
 from assistants import selectors
-from assistants.forms import FinancingProposalForm, VisitForm, office_users
+from assistants.forms import VisitForm, office_users
+from assistants.plan_forms import FinancingProposalForm
 from assistants.models import BusinessAssistant
 from cooperatives.models import Cooperative, Village
 from cooperatives.region_loader import load_regions
