@@ -10,12 +10,13 @@ class KoperasiRegistryConfig(AppConfig):
     def ready(self):
         from django.core.signals import setting_changed
 
-        from . import permissions  # noqa: F401  (declares who may do what on the project's pages)
+        from . import data_version, permissions  # noqa: F401  (permissions: who may do what)
         from .access import register_model_permissions, sync_role_groups
         from .uploads import apply_pillow_limit
 
         register_model_permissions()
         post_migrate.connect(sync_role_groups, dispatch_uid="koperasi_registry.sync_role_groups")
+        data_version.connect(self)  # every committed change moves the data's version on
         apply_pillow_limit()  # Pillow refuses decompression bombs above UPLOAD_MAX_PIXELS
         setting_changed.connect(_pillow_limit_changed, dispatch_uid="koperasi_registry.pillow_limit")
         # A sign-in updates last_login without a row in the users' history (models.py).

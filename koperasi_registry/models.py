@@ -215,3 +215,19 @@ simple_history.register(
     excluded_fields=["password", "last_login"],
     user_related_name="+",
 )
+
+
+# --- The data's version ----------------------------------------------------------------
+class DataVersion(models.Model):
+    """One row: a number that grows after every committed change to the data the pages
+    count (``koperasi_registry.data_version``), so that figures computed once can be kept
+    for exactly as long as nothing they count has changed. Written by the code only."""
+
+    value = models.BigIntegerField(_("versi"), default=0)
+
+    class Meta:
+        verbose_name = _("versi data")
+        verbose_name_plural = _("versi data")
+
+    def __str__(self):
+        return str(self.value)

@@ -6,6 +6,15 @@ from koperasi_registry import access
 from tests.factories import UserFactory
 
 
+@pytest.fixture(autouse=True)
+def _fresh_figures():
+    """Each test starts with no dashboard figures kept (``dashboard.selectors.cache``): the
+    data's version starts again with each test's database."""
+    from koperasi_registry.dashboard.selectors.cache import forget_figures
+
+    forget_figures()
+
+
 @pytest.fixture
 def make_user(db):
     def make(role=None, **kwargs):

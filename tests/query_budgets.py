@@ -7,7 +7,9 @@ QUERY_BUDGETS: dict[str, int] = {
     # + regency, regions (2), kecamatan options (+1 when one is chosen), scorecard (9 + roles;
     # +1 on a past year: complete year-end rows), health, per assistant, target, permissions (2).
     # SQLite reads the chosen kecamatan's options once more at the end of the page (+1).
-    "dashboard": 22,
+    # + the data's version (figures kept per version: dashboard/selectors/cache.py), on
+    # every dashboard page below too; a page whose figures are kept runs fewer.
+    "dashboard": 23,
     # A Pendamping's home page (H2, assistants.today): session + user + roles (3), regency,
     # due cooperatives, open follow-ups, follow-up counts, assignments counted, target, month's visits.
     "dashboard_pendamping": 10,
@@ -44,11 +46,11 @@ QUERY_BUDGETS: dict[str, int] = {
     # the coverage list also prefetches the year's assignments with their assistants.
     # The village list: +1 on a past year (which year-end rows are complete).
     "village_list": 8, "assistants:coverage_list": 8,
-    "dashboard_statistics": 8,  # + kecamatan options, kecamatan rows, regency, grouped counts and sums (their sum is the total), complete year-end rows (a past year)
-    "dashboard_map": 9,  # + located counts, village coverage counts, kecamatan options (+1 when chosen); a past year: +1 for each of the two village counts (complete year-end rows)
-    "dashboard_map_data": 6,  # + the points (or the villages) in one query (+1 for a chosen kecamatan; +1 on a past year: complete year-end rows)
-    "dashboard_trends": 10,  # + kecamatan options (+1 when chosen), complete year-end rows, status and RAT (one UNION of 5 years), health, labels, visits
-    "dashboard_effect": 7,  # + kecamatan options (+1 when chosen), complete year-end rows, the cohort grouped by group and outcomes
+    "dashboard_statistics": 9,  # + kecamatan options, kecamatan rows, regency, grouped counts and sums (their sum is the total), complete year-end rows (a past year)
+    "dashboard_map": 10,  # + located counts, village coverage counts, kecamatan options (+1 when chosen); a past year: +1 for each of the two village counts (complete year-end rows)
+    "dashboard_map_data": 7,  # + the points (or the villages) in one query (+1 for a chosen kecamatan; +1 on a past year: complete year-end rows)
+    "dashboard_trends": 11,  # + kecamatan options (+1 when chosen), complete year-end rows, status and RAT (one UNION of 5 years), health, labels, visits
+    "dashboard_effect": 8,  # + kecamatan options (+1 when chosen), complete year-end rows, the cohort grouped by group and outcomes
     # Offline data JSON (H1, issue 15): session + user + roles, cooperatives, open follow-ups.
     "assistants:offline_data": 5,
 }

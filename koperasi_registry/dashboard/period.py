@@ -60,6 +60,14 @@ class Period:
 
         return built_years() if self.historical else None
 
+    @cached_property
+    def data_version(self) -> int:
+        """The data's version (``koperasi_registry.data_version``), read once a page: the
+        key of the figures kept (``selectors.cache``)."""
+        from koperasi_registry import data_version
+
+        return data_version.current()
+
     @property
     def start(self) -> datetime.date:
         return datetime.date(self.year, 1, 1)

@@ -41,6 +41,7 @@ from cooperatives.querysets import status_expression
 from cooperatives.status import recent_years, status_date
 
 from ..period import Period
+from .cache import cached_figures
 
 # Status ranks for "moved up": only the statuses of a running, no longer new cooperative.
 STATUS_RANK = {Status.TIDAK_AKTIF: 0, Status.KURANG_AKTIF: 1, Status.AKTIF: 2}
@@ -213,6 +214,7 @@ def outcome_table(groups: dict[str, dict], *, year: int) -> list[dict]:
     ]
 
 
+@cached_figures
 def coaching_effect(*, user, period: Period) -> dict:
     """Every figure of the page: one grouped query."""
     year = coaching_year(period)

@@ -18,6 +18,7 @@ from cooperatives.selectors import village_flags
 
 from ..period import Period
 from ...scopes import REGENCY
+from .cache import cached_figures
 
 # A national install could send 200,000 points: beyond this the data is cut and the page
 # asks for a kecamatan. One kabupaten (or one kecamatan) gets up to POINT_LIMIT, as a
@@ -91,6 +92,7 @@ def office_villages(period: Period):
 # --- The page's figures --------------------------------------------------------------------
 
 
+@cached_figures
 def location_summary(*, user, period: Period) -> dict:
     """Registered cooperatives, those with and without a location, and the located ones by
     status (for the legend), in one query grouped by status.
@@ -134,6 +136,7 @@ def coverage_figures(groups) -> dict:
     }
 
 
+@cached_figures
 def village_summary(*, user, period: Period) -> dict:
     """Villages placed on the map (a located cooperative) by coverage, and those without an
     active (or Merah Putih) cooperative that cannot be placed: one query of at most eight
@@ -165,6 +168,7 @@ def _point(longitude, latitude) -> dict:
     return {"type": "Point", "coordinates": [round(float(longitude), 6), round(float(latitude), 6)]}
 
 
+@cached_figures
 def cooperative_features(*, user, period: Period, limit: int | None = None) -> dict:
     """GeoJSON ``FeatureCollection`` of the period's located cooperatives (at most ``limit``,
     with ``truncated``), in one query."""
@@ -201,6 +205,7 @@ def cooperative_features(*, user, period: Period, limit: int | None = None) -> d
     return {"type": "FeatureCollection", "features": features, "truncated": truncated, "limit": limit}
 
 
+@cached_figures
 def village_features(*, user, period: Period, limit: int | None = None) -> dict:
     """GeoJSON ``FeatureCollection`` of the villages with a located cooperative, each at the
     average position of those cooperatives, with its coverage, in one query."""

@@ -30,6 +30,7 @@ from cooperatives.status import DUE_COMPLIANCE, Compliance
 from ...access import office_scope
 from ...scopes import PROVINCE, REGENCY, Scope
 from ..period import Period
+from .cache import cached_figures
 
 def _status_counts() -> dict:
     counts = {status: Count("id", filter=Q(status=status)) for status in Status.values}
@@ -262,6 +263,7 @@ def _villages_by_unit(scope: Scope, units: list) -> dict:
     return dict(villages.order_by().values_list(scope.unit_path("district")).annotate(n=Count("id")))
 
 
+@cached_figures
 def district_scorecard(*, user, period: Period | None = None, today=None) -> dict:
     """One row per kecamatan of the office and their total: every figure of the home page.
     Eight queries whatever the number of cooperatives, villages or visits.
@@ -325,6 +327,7 @@ def office_figures(scorecard: dict, district: District | None) -> dict:
 # --- Panels beside the scorecard ------------------------------------------------------------
 
 
+@cached_figures
 def health_categories(*, user, period: Period) -> list[dict]:
     """Assessments of the period's year by category (best first), in one query."""
     assessments = HealthAssessment.objects.filter(
@@ -338,6 +341,7 @@ def health_categories(*, user, period: Period) -> list[dict]:
     )
 
 
+@cached_figures
 def visits_by_assistant(*, user, period: Period, limit: int = 20) -> list[dict]:
     """Visits and cooperatives visited in the period's year per assistant, most first: two
     queries, the figures grouped by assistant only (``AssistantVisitSummary``, one row per

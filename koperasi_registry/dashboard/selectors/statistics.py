@@ -22,6 +22,7 @@ from cooperatives.choices import Status
 
 from ...access import office_scope
 from ...scopes import REGENCY
+from .cache import cached_figures
 
 # The statuses the table counts, by column; dissolution statuses are not counted.
 AKTIF_NASIONAL = (Status.AKTIF, Status.KURANG_AKTIF)
@@ -77,6 +78,7 @@ def statistics_rows(*, user, period):
     )
 
 
+@cached_figures
 def ministry_statistics(*, user, period) -> dict:
     """``{"rows": [one dict a kecamatan], "total": dict or None, "book_year": int}``.
 

@@ -35,6 +35,7 @@ from cooperatives.querysets import visible_by_district_q, visible_cooperatives_q
 from cooperatives.status import DUE_COMPLIANCE, Compliance, recent_years
 
 from ..period import Period
+from .cache import cached_figures
 
 TREND_YEARS = 5
 STATUSES = (Status.AKTIF, Status.KURANG_AKTIF, Status.TIDAK_AKTIF)
@@ -236,6 +237,7 @@ def visit_trend(*, user, period: Period, years: list[int]) -> list[dict]:
     ]
 
 
+@cached_figures
 def five_year_trends(*, user, period: Period) -> dict:
     """Every figure of the trends page: four queries whatever the number of rows."""
     years = book_years(period)
