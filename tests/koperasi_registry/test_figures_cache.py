@@ -3,6 +3,7 @@
 whichever way it was written, makes the next page compute them again."""
 
 import contextlib
+import io
 import re
 import threading
 
@@ -225,4 +226,19 @@ def test_a_colleagues_commit_shows_on_the_next_page(committed_office, kabid):
     thread = threading.Thread(target=colleague)
     thread.start()
     thread.join()
+    assert registered(kabid) == 9
+
+
+def test_bump_data_version_after_a_change_outside_django(office, kabid):
+    """A change Django does not see (psql, pg_restore): the command moves the version on."""
+    from django.core.management import call_command
+
+    from koperasi_registry.models import DataVersion
+
+    assert registered(kabid) == 8
+    version = data_version.current()
+    CooperativeFactory(village=office["A"].village)
+    DataVersion.objects.update(value=version)  # as if the row had come from psql
+    assert registered(kabid) == 8  # the figure kept under the unchanged version
+    call_command("bump_data_version", stdout=io.StringIO())
     assert registered(kabid) == 9
