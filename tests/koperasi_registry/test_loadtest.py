@@ -72,3 +72,21 @@ def test_the_command_with_a_database_session_and_a_missing_page_as_errors(live_s
     assert missing["errors"] == missing["requests"] > 0 and missing["error_kinds"] == ["HTTP 404"]
     assert payload["errors"] == missing["errors"]
     assert [item["label"] for item in payload["skipped"]] == ["tidak:ada"]
+
+
+@LIVE
+def test_changes_committed_while_the_load_runs(live_server, make_user, registry):
+    """``--change-every``: a colleague's change every half second; each moves the data's
+    version on (the dashboards count again) and leaves the data as it was."""
+    from cooperatives.models import Cooperative
+    from koperasi_registry import data_version
+
+    user = make_user(access.ADMIN, username="beban-ubah")
+    phones = dict(Cooperative.objects.values_list("pk", "phone"))
+    version = data_version.current()
+    payload = loadtest.run(base_url=live_server.url, user=user, clients=1, duration=2.5,
+                           mix=[("dashboard", 1)], timeout=30, change_every=0.5)
+    assert payload["errors"] == 0 and payload["context"]["changes"] >= 3
+    assert data_version.current() > version
+    assert dict(Cooperative.objects.values_list("pk", "phone")) == phones
+    assert "perubahan data selama beban" in "\n".join(loadtest.report(payload))

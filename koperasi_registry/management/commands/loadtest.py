@@ -30,6 +30,10 @@ class Command(BaseCommand):
             help="halaman campuran dan bobotnya, bisa berulang (bawaan: detail, daftar, dasbor, formulir kunjungan)",
         )
         parser.add_argument("--timeout", type=float, default=60.0, help="detik maksimum per permintaan (60)")
+        parser.add_argument(
+            "--change-every", type=float, metavar="DETIK",
+            help="simpan satu perubahan data setiap DETIK selama beban (angka dasbor dihitung ulang setelahnya)",
+        )
         parser.add_argument("--json", action="store_true", help="keluaran JSON")
 
     def handle(self, *args, **options):
@@ -47,7 +51,7 @@ class Command(BaseCommand):
             payload = loadtest.run(
                 base_url=options["url"], user=user, clients=options["clients"], duration=options["duration"],
                 mix=loadtest.parse_mix(options["page"]) or None, password=options["password"],
-                timeout=options["timeout"],
+                timeout=options["timeout"], change_every=options["change_every"],
             )
         except (RuntimeError, OSError) as exc:
             raise CommandError(str(exc)) from exc
