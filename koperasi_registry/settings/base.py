@@ -224,14 +224,15 @@ OFFICE_REGENCY_CODE = env_str("OFFICE_REGENCY_CODE", "61.05")
 OFFICE_NAME = env_str("OFFICE_NAME", "Dinas Koperasi dan UKM")
 
 # The dashboards' figures, kept per version of the data (dashboard/selectors/cache.py): in
-# each process's memory; every process reads the version from the database, so several
-# processes or hosts stay exact without a shared cache. 0 turns it off.
+# files shared by the app processes of one host (gunicorn's workers compute a figure once
+# between them); every process reads the version from the database, so several hosts stay
+# exact without a shared cache. DASHBOARD_CACHE_SECONDS=0 turns it off.
 DASHBOARD_CACHE_SECONDS = env_int("DASHBOARD_CACHE_SECONDS", 24 * 60 * 60)
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "figures": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "figures",
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": env_str("DASHBOARD_CACHE_DIR", str(VAR_DIR / "figures-cache")),
         "OPTIONS": {"MAX_ENTRIES": env_int("DASHBOARD_CACHE_ENTRIES", 2000)},
     },
 }

@@ -14,6 +14,11 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 ALLOWED_HOSTS = ["*"]
+# Dashboard figures in this process's memory: two suites side by side never share files.
+CACHES = {
+    **CACHES,  # noqa: F405
+    "figures": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "figures"},
+}
 LANGUAGE_CODE = "id"
 # Serve static files through the finders (no collectstatic in tests, live server included).
 WHITENOISE_AUTOREFRESH = True

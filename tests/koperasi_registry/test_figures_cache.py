@@ -242,3 +242,36 @@ def test_bump_data_version_after_a_change_outside_django(office, kabid):
     assert registered(kabid) == 8  # the figure kept under the unchanged version
     call_command("bump_data_version", stdout=io.StringIO())
     assert registered(kabid) == 9
+
+
+# --- One computation for the host's processes ------------------------------------------------
+
+
+def test_a_process_waits_for_anothers_computation_instead_of_repeating_it(monkeypatch):
+    from django.core.cache import caches
+
+    from koperasi_registry.dashboard.selectors import cache as figures
+
+    monkeypatch.setattr(figures, "WAIT_STEP", 0.01)
+    store = caches[figures.FIGURES_CACHE]
+    computed = []
+    store.add("k:computing", True, 5)  # another worker is computing "k"
+    threading.Timer(0.2, lambda: store.set("k", {"registered": 9})).start()
+    assert figures._computed_once(store, "k", lambda: computed.append(1) or {"registered": -1}) == {"registered": 9}
+    assert computed == []
+
+    # The other process died without an answer: compute here, once the marker is gone.
+    store.add("j:computing", True, 5)
+    threading.Timer(0.1, lambda: store.delete("j:computing")).start()
+    assert figures._computed_once(store, "j", lambda: computed.append(1) or {"registered": 8}) == {"registered": 8}
+    assert computed == [1] and store.get("j") == {"registered": 8}
+
+
+def test_the_key_holds_the_rule_settings_and_the_code(office, kabid, settings):
+    from koperasi_registry.dashboard.selectors import cache as figures
+
+    period = Period(year=2025, today=TODAY)
+    key = figures._key(selectors.district_scorecard.uncached, kabid, period, {})
+    settings.RAT_STATUS_WINDOW = 2
+    assert figures._key(selectors.district_scorecard.uncached, kabid, period, {}) != key
+    assert len(figures.code_version()) == 16

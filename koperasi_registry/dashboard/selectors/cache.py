@@ -15,15 +15,21 @@ everything the answer depends on:
   committed change to any table the figures could count.
 
 So a figure is reused only while nothing it counts has changed: exact, never "a few
-minutes old". The version is read once a page (``Period.data_version``). Settings that
-change the rules change only with a restart, which empties the cache (a test's settings
-override empties it too). ``DASHBOARD_CACHE_SECONDS = 0`` turns the cache off.
+minutes old". The version is read once a page (``Period.data_version``). The cache is
+files shared by a host's app processes (settings ``CACHES["figures"]``), so after a change
+one process computes a figure and the others wait for it (``_computed_once``). As the
+files outlive a restart, the key also holds the settings the rules read
+(``rule_settings``) and a digest of the app's code (``code_version``): a changed deadline
+or a new release never reads figures kept before it.
+``DASHBOARD_CACHE_SECONDS = 0`` turns the cache off.
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
+import time
+from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import caches
@@ -34,13 +40,39 @@ from cooperatives.permissions import sees_whole_office
 from koperasi_registry.access import office_scope
 
 FIGURES_CACHE = "figures"
+WAIT_SECONDS = 10  # how long a process waits for another's computation of the same figures
+WAIT_STEP = 0.05
 _MISSING = object()
+
+
+RULE_SETTING_PREFIXES = ("RAT_", "ASSISTANTS_", "COOPERATIVE_", "OFFICE_", "MAP_")
+
+
+@functools.cache
+def code_version() -> str:
+    """A digest of the app's own Python code: figures kept by an older release (the files
+    outlive a restart) are never read by a newer one."""
+    from django.apps import apps
+
+    digest = hashlib.sha256()
+    for label in ("koperasi_registry", "cooperatives", "assistants"):
+        root = Path(apps.get_app_config(label).path)
+        for path in sorted(root.rglob("*.py")):
+            digest.update(str(path.relative_to(root)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def rule_settings() -> list:
+    """The settings the figures depend on (deadlines, window, coaching thresholds, office)."""
+    return [(name, getattr(settings, name)) for name in sorted(dir(settings)) if name.startswith(RULE_SETTING_PREFIXES)]
 
 
 def _key(func, user, period, kwargs) -> str | None:
     if not sees_whole_office(user):
         return None
     parts = [
+        code_version(), rule_settings(),
         func.__module__, func.__qualname__, sorted(kwargs.items()),
         office_scope(user).code, period.scope.code, period.region, period.year, period.today.isoformat(),
         period.district.pk if period.district is not None else None,
@@ -61,12 +93,38 @@ def cached_figures(func):
         cache = caches[FIGURES_CACHE]
         answer = cache.get(key, _MISSING)
         if answer is _MISSING:
-            answer = func(user=user, period=period, **kwargs)
-            cache.set(key, answer, settings.DASHBOARD_CACHE_SECONDS)
+            answer = _computed_once(cache, key, lambda: func(user=user, period=period, **kwargs))
         return answer
 
     wrapper.uncached = func
     return wrapper
+
+
+def _computed_once(cache, key: str, compute):
+    """Compute the figures for ``key`` and keep them; when another process of the host is
+    computing the same ones (after a change, every worker's next dashboard view asks at
+    once), wait up to ``WAIT_SECONDS`` for its answer instead of computing it a second
+    time beside it on the same cores. The marker is best effort (``add`` of a file is not
+    atomic): at worst two compute, never a wrong answer."""
+    marker = f"{key}:computing"
+    if cache.add(marker, True, WAIT_SECONDS):
+        try:
+            answer = compute()
+            cache.set(key, answer, settings.DASHBOARD_CACHE_SECONDS)
+            return answer
+        finally:
+            cache.delete(marker)
+    deadline = time.monotonic() + WAIT_SECONDS
+    while time.monotonic() < deadline:
+        time.sleep(WAIT_STEP)
+        answer = cache.get(key, _MISSING)
+        if answer is not _MISSING:
+            return answer
+        if not cache.has_key(marker):  # the other process failed: compute here
+            break
+    answer = compute()
+    cache.set(key, answer, settings.DASHBOARD_CACHE_SECONDS)
+    return answer
 
 
 def forget_figures(**kwargs) -> None:
