@@ -31,6 +31,9 @@ OWNERS_AS_SELECT = 50  # more follow-up owners for a Pendamping than this: a sea
 # More programmes than this: a search field for the office, the latest ones (and the chosen
 # one) for a Pendamping, whose visit form works offline (no search there).
 PROGRAMMES_AS_SELECT = 50
+# More assigned cooperatives than this: a Pendamping's cooperative select becomes a search
+# field, which without signal searches the offline copy of their cooperatives (search_select.js).
+COOPERATIVES_AS_SELECT = 50
 
 
 class DateInput(forms.DateInput):
@@ -196,9 +199,16 @@ class VisitForm(VersionedModelForm):
                 participations__cooperative__in=fields["cooperative"].queryset.values("pk")
             ).distinct()
             use_widget(fields["programme"], LimitedSelect(limit=PROGRAMMES_AS_SELECT))
+        if not self.office:
+            # A Pendamping's assigned cooperatives: a select (what the offline form reads),
+            # beyond COOPERATIVES_AS_SELECT a search field that searches the server, or without
+            # signal the offline copy of their cooperatives (data-search-offline).
+            attrs = {**fields["cooperative"].widget.attrs, "data-search-offline": "cooperatives"}
+            use_widget(
+                fields["cooperative"], BoundedSelect("search_cooperatives", limit=COOPERATIVES_AS_SELECT, attrs=attrs)
+            )
         if self.office:
-            # Office users choose among every visible cooperative and assistant: search fields
-            # (a Pendamping keeps the select of their assigned ones, which the offline form reads).
+            # Office users choose among every visible cooperative and assistant: search fields.
             use_widget(fields["cooperative"], SearchSelect("search_cooperatives"))
             use_widget(fields["assistant"], SearchSelect("search_assistants", params={"active": "1"}))
             fields["assistant"].queryset = (

@@ -4,6 +4,9 @@
 //   (2) search, debounced (300 ms); the server matches, so every answer replaces the list;
 // - data-search-depends="district" sends the value of the same form's field "district"
 //   along (a desa within the chosen kecamatan), and a change there empties this field;
+// - data-search-offline="cooperatives": when the server cannot be reached (no signal), the
+//   offline copy of the user's cooperatives (#kr-pwa data-offline-data-url, answered by the
+//   service worker from its cache) is searched here instead, by name or village;
 // - keyboard: arrows, Enter, Escape, Backspace (Tom Select); large touch targets (app.css).
 // Loaded by base.html with defer after tom-select.complete.min.js; no inline script (CSP).
 (function () {
@@ -24,6 +27,39 @@
     var span = document.createElement("span");
     span.textContent = value;
     return span.outerHTML;
+  }
+
+  var PAGE = 20;
+
+  // The user's offline copy (assistants:offline_data): what a search field with
+  // data-search-offline searches without signal. One fetch a page; the service worker
+  // answers it from its cache when the network fails.
+  var offlineCopy = null;
+  function offlineData() {
+    var root = document.getElementById("kr-pwa");
+    var url = root && root.dataset.offlineDataUrl;
+    if (!url) { return Promise.reject(new Error("no offline copy")); }
+    offlineCopy = offlineCopy || fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (response) {
+        if (!response.ok || response.redirected) { throw new Error(response.status); }
+        return response.json();
+      });
+    offlineCopy.catch(function () { offlineCopy = null; });
+    return offlineCopy;
+  }
+  function offlineOption(row) {
+    return { id: String(row.id), text: row.village ? row.name + " (" + row.village + ")" : row.name };
+  }
+  function offlineResults(kind, query) {
+    if (kind !== "cooperatives") { return Promise.reject(new Error("no offline copy of " + kind)); }
+    var words = query.toLowerCase().split(/\s+/).filter(Boolean);
+    return offlineData().then(function (data) {
+      var found = (data.cooperatives || []).filter(function (row) {
+        var haystack = (row.name + " " + (row.village || "")).toLowerCase();
+        return words.every(function (word) { return haystack.indexOf(word) !== -1; });
+      }).map(offlineOption);
+      return { results: found.slice(0, PAGE), more: found.length > PAGE };
+    });
   }
 
   function dependencyFields(select) {
@@ -85,6 +121,16 @@
           callback(data.results);
         }).catch(function (error) {
           if (error.name === "AbortError") { return; }
+          if (!select.dataset.searchOffline) { throw error; }
+          // No signal: the offline copy of the user's own rows.
+          return offlineResults(select.dataset.searchOffline, query).then(function (data) {
+            more = data.more;
+            self.clearOptions();
+            self.loadedSearches = {};
+            callback(data.results);
+          });
+        }).catch(function (error) {
+          if (error && error.name === "AbortError") { return; }
           failed = true;
           more = false;
           callback();
@@ -145,5 +191,7 @@
   enhanceAll(document);
   // Forms added later (htmx swaps, formset rows) get the same treatment.
   document.addEventListener("htmx:afterSettle", function (event) { enhanceAll(event.target); });
-  window.searchSelect = { enhance: enhance, enhanceAll: enhanceAll };
+  window.searchSelect = {
+    enhance: enhance, enhanceAll: enhanceAll, offlineData: offlineData, offlineOption: offlineOption
+  };
 })();

@@ -409,6 +409,16 @@
     var select = form.elements.cooperative;
     if (!wanted || !select || !/^\d+$/.test(wanted)) return false;
     var exists = Array.prototype.some.call(select.options, function (o) { return o.value === wanted; });
+    if (!exists && select.tomselect && select.dataset.searchOffline && window.searchSelect) {
+      // A search field on the cached page (no signal): the cooperative from the offline copy.
+      window.searchSelect.offlineData().then(function (data) {
+        var row = (data.cooperatives || []).filter(function (c) { return String(c.id) === wanted; })[0];
+        if (!row || select.value === wanted) return;
+        select.tomselect.addOption(window.searchSelect.offlineOption(row));
+        select.tomselect.setValue(wanted);
+      }).catch(function () { /* not in the copy: the user searches */ });
+      return false;
+    }
     if (!exists || select.value === wanted) return false;
     select.value = wanted;
     if (select.tomselect) select.tomselect.setValue(wanted, true);

@@ -431,11 +431,9 @@ TABLE_LIMITS = {"history": 100 + 1}  # cooperatives.selectors.cooperative_histor
 # page only (its queries and everything else are still checked), and
 # ``test_known_growth_is_fixed`` fails (strict xfail) once it no longer grows, so that the
 # line is removed. Found when this test was written (3 -> 60 rows).
-KNOWN_GROWTH: dict[tuple[str, str], str] = {
-    # A Pendamping's visit form: the assigned cooperatives stay a select (read by the offline
-    # form). Each new follow-up's owner is bounded (test_fixed_choices_stay_bounded).
-    ("assistants:visit_add [Pendamping]", "options"): "cooperative select of the assigned cooperatives 5 -> 62",
-}
+# None left: the last, a Pendamping's select of their assigned cooperatives, is a search
+# field beyond COOPERATIVES_AS_SELECT that searches the offline copy without signal.
+KNOWN_GROWTH: dict[tuple[str, str], str] = {}
 
 # Growth that is by design, ``{(label, kind): reason}``: excused like KNOWN_GROWTH but no
 # xfail (nothing to fix); ``test_allowed_growth_is_measured`` keeps the lines current.
