@@ -1,23 +1,27 @@
-"""The data's version: a number that grows after every committed change to the data.
+"""The data's versions: one number per table, which grows after every committed change to
+that table.
 
-The dashboard pages' figures (``dashboard.selectors.cache``) are kept under the version
-they were computed at, so a figure is reused only while nothing has changed since. The
-version must therefore move with *every* write, whichever code path makes it: a form, the
-admin, the import's bulk writes, ``QuerySet.update()``, a raw cursor, a management command
-or a migration. It is not left to each write path to remember: every database connection
-Django opens gets an execute wrapper (:func:`install`) that sees each statement. A
-statement that may change rows (anything but a read, a savepoint or a session setting) on
-a table not in :data:`IGNORED_TABLES` schedules a bump of the version **after** its
-transaction commits (``transaction.on_commit``), in autocommit mode right away:
+The dashboard pages' figures (``dashboard.selectors.cache``) are kept with the versions
+of the tables they were computed from, so a figure is reused only while none of those
+tables has changed since. The versions must therefore move with *every* write, whichever
+code path makes it: a form, the admin, the import's bulk writes, ``QuerySet.update()``, a
+raw cursor, a management command or a migration. It is not left to each write path to
+remember: every database connection Django opens gets an execute wrapper (:func:`install`)
+that sees each statement. A statement that may change rows (anything but a read, a
+savepoint or a session setting) schedules a bump of its table's version **after** its
+transaction commits (``transaction.on_commit``; in autocommit mode right away). A statement
+whose table cannot be read off it (DDL, a data-modifying ``WITH``, ``COPY``) bumps
+:data:`ALL`, which every kept figure depends on:
 
-- after the commit, not inside the transaction: a page reading the version before the
-  change is committed must not be able to read the old data under the new number; and a
+- after the commit, not inside the transaction: a page reading the versions before the
+  change is committed must not be able to read the old data under the new numbers; and a
   counter row updated inside every writing transaction would hold a lock that serialises
   all writers (an import's save holds its transaction for a minute);
-- a reader that read the old number just before the bump may compute newer figures under
-  it: harmless, they are newer, and the next request reads the new number. The user who
-  saved reads the new number on their next page: the bump runs before the response.
-- a transaction rolled back (or a savepoint released by an error) drops its bump with it;
+- a reader that read the old numbers just before the bump may compute newer figures under
+  them: harmless, they are newer, and the next request reads the new numbers. The user
+  who saved reads the new numbers on their next page: the bump runs before the response;
+- a transaction rolled back (or a savepoint rolled back before its transaction's first
+  bump was scheduled) drops its bump with it;
 - inside a test's own transaction (pytest-django wraps each test in one that never
   commits) the bump runs at once, in the same transaction as the test's data.
 
@@ -25,13 +29,12 @@ Ignored tables are technical logs that no figure counts (sessions, sign-in throt
 task queue, background jobs' progress, the admin's log) and a sign-in's ``last_login``.
 Writes outside Django (psql, ``pg_restore``, ``COPY`` from a shell) are not seen:
 ``manage.py bump_data_version`` after them, or restart the app (README, "Operations").
-The version never goes back: each bump takes at least the clock in microseconds, so that
-a database restored from an older backup still moves past every number cached before.
+A version never goes back: each bump takes at least the clock in microseconds, so that a
+database restored from an older backup still moves past every number kept before.
 """
 
 from __future__ import annotations
 
-import functools
 import logging
 import re
 import time
@@ -43,6 +46,7 @@ from django.db.models.signals import post_migrate, pre_migrate
 
 logger = logging.getLogger(__name__)
 
+ALL = "*"  # the version every kept figure depends on: a change whose table is not known
 TABLE = "koperasi_registry_dataversion"
 IGNORED_TABLES = frozenset({
     TABLE,
@@ -71,41 +75,53 @@ _WRITE_WORD = re.compile(r"\b(?:insert|update|delete|merge)\b", re.IGNORECASE)
 _LAST_LOGIN = re.compile(r'\s*update\s+"?auth_user"?\s+set\s+"?last_login"?\s*=\s*%s\s+where\b', re.IGNORECASE)
 
 
-def changes_data(sql) -> bool:
-    """Whether the statement ``sql`` may change rows a figure counts. In doubt: yes."""
+def changed_tables(sql) -> frozenset[str]:
+    """The tables the statement ``sql`` may change, for the versions: none for a read or an
+    ignored table, :data:`ALL` when it cannot be told."""
     if not isinstance(sql, str):
-        return True
+        return frozenset({ALL})
     write = _WRITE.match(sql)
     if write:
-        return write.group(1).lower() not in IGNORED_TABLES and not _LAST_LOGIN.match(sql)
+        table = write.group(1).lower().split(".")[-1]
+        return frozenset() if table in IGNORED_TABLES or _LAST_LOGIN.match(sql) else frozenset({table})
     if _READ.match(sql):
-        return False
-    if re.match(r"\s*with\b", sql, re.IGNORECASE):
-        return bool(_WRITE_WORD.search(sql))
-    return True  # DDL, COPY, MERGE, anything else
+        return frozenset()
+    if re.match(r"\s*with\b", sql, re.IGNORECASE) and not _WRITE_WORD.search(sql):
+        return frozenset()
+    return frozenset({ALL})  # DDL, COPY, MERGE, a writing WITH, anything else
 
 
-def current(using: str | None = None) -> int:
-    """The version now (one query, through the database router like the figures' reads)."""
+def changes_data(sql) -> bool:
+    """Whether the statement ``sql`` may change rows a figure counts. In doubt: yes."""
+    return bool(changed_tables(sql))
+
+
+def current(using: str | None = None) -> dict[str, int]:
+    """Every table's version now, ``{table: version}`` (one query, through the database
+    router like the figures' reads); a table never changed is absent (version 0)."""
     from .models import DataVersion
 
     versions = DataVersion.objects.using(using) if using else DataVersion.objects
-    return versions.filter(pk=1).values_list("value", flat=True).first() or 0
+    return dict(versions.values_list("table", "value"))
 
 
-def bump(using: str = "default") -> None:
-    """Move the version on: at least one more, and at least the clock in microseconds."""
+def bump(tables=(ALL,), using: str = "default") -> None:
+    """Move the versions of ``tables`` on: at least one more, and at least the clock in
+    microseconds."""
     from .models import DataVersion
 
+    tables = sorted(set(tables))
     floor = time.time_ns() // 1000
     try:
-        updated = DataVersion.objects.using(using).filter(pk=1).update(value=_next_value(floor))
-        if not updated:
-            DataVersion.objects.using(using).get_or_create(pk=1, defaults={"value": floor})
+        rows = DataVersion.objects.using(using)
+        updated = rows.filter(table__in=tables).update(value=_next_value(floor))
+        if updated < len(tables):
+            missing = set(tables) - set(rows.filter(table__in=tables).values_list("table", flat=True))
+            rows.bulk_create([DataVersion(table=t, value=floor) for t in sorted(missing)], ignore_conflicts=True)
     except DatabaseError:
-        # The change itself is committed; without a new number, forget this process's
-        # figures so that at least they are computed again (others wait for the next bump).
-        logger.exception("The data version could not be moved on")
+        # The change itself is committed; without new numbers, forget this host's figures
+        # so that at least they are computed again (other hosts wait for the next bump).
+        logger.exception("The data versions could not be moved on")
         from .dashboard.selectors.cache import forget_figures
 
         forget_figures()
@@ -135,29 +151,41 @@ def _pause(**kwargs) -> None:
 def _resume(**kwargs) -> None:
     global _paused
     _paused = False
-    bump(kwargs.get("using") or "default")
+    bump(using=kwargs.get("using") or "default")
 
 
-def _schedule_bump(connection) -> None:
+class _PendingBump:
+    """The bump a transaction schedules on commit, with the tables its writes touched."""
+
+    def __init__(self, alias: str):
+        self.alias = alias
+        self.tables: set[str] = set()
+
+    def __call__(self):
+        bump(self.tables, using=self.alias)
+
+
+def _schedule_bump(connection, tables: frozenset[str]) -> None:
     if _paused or connection.alias not in settings.DATABASES:
         return  # during migrate, or a connection to no database (``CREATE DATABASE``)
     if not connection.in_atomic_block or _in_a_test_transaction(connection):
-        bump(connection.alias)
+        bump(tables, using=connection.alias)
         return
-    # One bump a transaction: reuse the scheduled one while it is still pending (a savepoint
-    # rolled back takes its callbacks with it, and the next write schedules a new one).
+    # One bump a transaction: add to the scheduled one while it is still pending (a
+    # savepoint rolled back takes its callbacks with it; the next write schedules another).
     pending = getattr(connection, "_data_version_bump", None)
-    if pending is not None and any(func is pending for _ids, func, _robust in connection.run_on_commit):
-        return
-    pending = functools.partial(bump, connection.alias)
-    connection._data_version_bump = pending
-    connection.on_commit(pending)
+    if pending is None or not any(func is pending for _ids, func, _robust in connection.run_on_commit):
+        pending = _PendingBump(connection.alias)
+        connection._data_version_bump = pending
+        connection.on_commit(pending)
+    pending.tables |= tables
 
 
 def _track_changes(execute, sql, params, many, context):
     result = execute(sql, params, many, context)
-    if changes_data(sql):
-        _schedule_bump(context["connection"])
+    tables = changed_tables(sql)
+    if tables:
+        _schedule_bump(context["connection"], tables)
     return result
 
 

@@ -219,10 +219,12 @@ simple_history.register(
 
 # --- The data's version ----------------------------------------------------------------
 class DataVersion(models.Model):
-    """One row: a number that grows after every committed change to the data the pages
-    count (``koperasi_registry.data_version``), so that figures computed once can be kept
-    for exactly as long as nothing they count has changed. Written by the code only."""
+    """A table's version: a number that grows after every committed change to the table
+    (``koperasi_registry.data_version``; ``*`` for changes whose table is not known), so
+    that figures computed once can be kept for exactly as long as nothing they were
+    computed from has changed. Written by the code only."""
 
+    table = models.CharField(_("tabel"), max_length=100, primary_key=True)
     value = models.BigIntegerField(_("versi"), default=0)
 
     class Meta:
@@ -230,4 +232,4 @@ class DataVersion(models.Model):
         verbose_name_plural = _("versi data")
 
     def __str__(self):
-        return str(self.value)
+        return f"{self.table}: {self.value}"

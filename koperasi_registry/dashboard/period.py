@@ -61,9 +61,9 @@ class Period:
         return built_years() if self.historical else None
 
     @cached_property
-    def data_version(self) -> int:
-        """The data's version (``koperasi_registry.data_version``), read once a page: the
-        key of the figures kept (``selectors.cache``)."""
+    def data_versions(self) -> dict[str, int]:
+        """Every table's version (``koperasi_registry.data_version``), read once a page: what
+        the figures kept (``selectors.cache``) are checked against."""
         from koperasi_registry import data_version
 
         return data_version.current()

@@ -185,7 +185,8 @@ def _new_not_due(group: dict) -> bool:
     return group["rat_compliance"] == Compliance.NOT_DUE and group["status"] not in DISSOLVING
 
 
-def _visits_by_district(user, period: Period, scope: Scope | None = None) -> dict:
+@cached_figures
+def _visits_by_district(*, user, period: Period, scope: Scope | None = None) -> dict:
     """Visits, cooperatives visited and coached in the period's year per kecamatan: the
     coverage list's ``coaching_summaries`` rows counted (one per cooperative and year,
     carrying its kecamatan: no join through the cooperatives)."""
@@ -197,7 +198,8 @@ def _visits_by_district(user, period: Period, scope: Scope | None = None) -> dic
     )
 
 
-def _assigned_unvisited_by_district(user, period: Period, scope: Scope | None = None) -> dict:
+@cached_figures
+def _assigned_unvisited_by_district(*, user, period: Period, scope: Scope | None = None) -> dict:
     scope = scope or period.scope
     unvisited = assigned_unvisited_cooperatives(user=user, year=period.year, today=period.today)
     unvisited = unvisited.filter(period.region_q("village__district"))
@@ -264,9 +266,47 @@ def _villages_by_unit(scope: Scope, units: list) -> dict:
 
 
 @cached_figures
+def _cooperative_figures(*, user, period: Period, unit: str) -> dict:
+    """The cooperative groups (statuses, RAT compliance) and the villages covered, per unit:
+    the scorecard's costly part, kept apart from the visits' so a saved visit leaves it be."""
+    return {"groups": list(_cooperative_groups(user, period, unit)), "covered": _covered_villages(user, period, unit)}
+
+
+@cached_figures
+def _units_and_villages(*, user, period: Period, scope: Scope) -> tuple[list, dict]:
+    """The scorecard's rows (``scorecard_units``) and their villages counted."""
+    units = scorecard_units(scope)
+    return units, _villages_by_unit(scope, units)
+
+
+@cached_figures
+def _followups_by_district(*, user, period: Period, scope: Scope) -> dict:
+    return _by_district(
+        FollowUp.objects.filter(visible_by_district_q(user), period.region_q("district")).open(),
+        scope.unit_path("district"),
+        {  # COUNT(*): an index-only scan of the open follow-ups' (district, due_date) index
+            "followups_open": Count("*"),
+            "followups_overdue": Count("due_date", filter=Q(due_date__lt=period.today)),
+        },
+    )
+
+
+@cached_figures
+def _assessed_by_district(*, user, period: Period, scope: Scope) -> dict:
+    return _by_district(
+        HealthAssessment.objects.filter(
+            visible_cooperatives_q(user, path="cooperative"), period.region_q("cooperative__village__district"),
+            year=period.year,
+        ),
+        scope.unit_path("cooperative__village__district"),
+        {"assessed": Count("id")},
+    )
+
+
 def district_scorecard(*, user, period: Period | None = None, today=None) -> dict:
     """One row per kecamatan of the office and their total: every figure of the home page.
-    Eight queries whatever the number of cooperatives, villages or visits.
+    Eight queries whatever the number of cooperatives, villages or visits; each part kept
+    apart while the tables it read do not change (``cache.cached_figures``).
 
     A province office's rows are its kabupaten/kota and a national office's its provinces
     (``scorecard_units``): the same queries grouped on the kecamatan's kabupaten or its
@@ -274,35 +314,18 @@ def district_scorecard(*, user, period: Period | None = None, today=None) -> dic
     (``period.region``) reads the region's own level below it."""
     period = _period(period, today, None)
     scope = period.scope if period.region else office_scope(user)
-    units = scorecard_units(scope)
-    villages = _villages_by_unit(scope, units)
+    units, villages = _units_and_villages(user=user, period=period, scope=scope)
     cooperative_unit = scope.unit_path("village__district")
+    cooperatives = _cooperative_figures(user=user, period=period, unit=cooperative_unit)
     parts = [
         _by_district_from_groups(
-            _cooperative_groups(user, period, cooperative_unit),
-            period=period,
-            villages=villages,
-            covered=_covered_villages(user, period, cooperative_unit),
+            cooperatives["groups"], period=period, villages=villages, covered=cooperatives["covered"],
             unit=cooperative_unit,
         ),
-        _visits_by_district(user, period, scope),
-        _assigned_unvisited_by_district(user, period, scope),
-        _by_district(
-            FollowUp.objects.filter(visible_by_district_q(user), period.region_q("district")).open(),
-            scope.unit_path("district"),
-            {  # COUNT(*): an index-only scan of the open follow-ups' (district, due_date) index
-                "followups_open": Count("*"),
-                "followups_overdue": Count("due_date", filter=Q(due_date__lt=period.today)),
-            },
-        ),
-        _by_district(
-            HealthAssessment.objects.filter(
-                visible_cooperatives_q(user, path="cooperative"), period.region_q("cooperative__village__district"),
-                year=period.year,
-            ),
-            scope.unit_path("cooperative__village__district"),
-            {"assessed": Count("id")},
-        ),
+        _visits_by_district(user=user, period=period, scope=scope),
+        _assigned_unvisited_by_district(user=user, period=period, scope=scope),
+        _followups_by_district(user=user, period=period, scope=scope),
+        _assessed_by_district(user=user, period=period, scope=scope),
     ]
     rows = []
     for unit in units:

@@ -14,6 +14,6 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        before = data_version.current()
-        data_version.bump()
-        self.stdout.write(f"Versi data: {before} -> {data_version.current()}")
+        before = data_version.current().get(data_version.ALL, 0)
+        data_version.bump()  # ALL: every kept figure depends on it
+        self.stdout.write(f"Versi data: {before} -> {data_version.current()[data_version.ALL]}")
