@@ -151,7 +151,9 @@ def _pause(**kwargs) -> None:
 def _resume(**kwargs) -> None:
     global _paused
     _paused = False
-    bump(using=kwargs.get("using") or "default")
+    using = kwargs.get("using") or "default"
+    if TABLE in connections[using].introspection.table_names():  # not after unapplying it
+        bump(using=using)
 
 
 class _PendingBump:
