@@ -212,32 +212,43 @@ def _client_loop(client: LoadClient, pages: list[Page], deadline: float, seed: i
     client.close()
 
 
-def _change_loop(user, every: float, deadline: float, changes: list) -> None:
-    """Every ``every`` seconds, commit a change to one cooperative ``user`` sees (its phone
-    number written back as it is: a real UPDATE, the data left as it was), as an office's
-    colleagues would while the load runs: the dashboards' kept figures (``data_version``)
-    are computed again after each."""
+CHANGE_KINDS = ("cooperative", "visit")
+
+
+def _change_loop(user, every: float, deadline: float, changes: list, kind: str = "cooperative") -> None:
+    """Every ``every`` seconds, commit a change as an office's colleagues would while the
+    load runs, leaving the data as it was: ``cooperative``, one cooperative ``user`` sees
+    has its phone number written back as it is (a real UPDATE); ``visit``, one visit is
+    saved again as the visit form saves it (its summaries rewritten, a history row added).
+    The dashboards' kept figures that read those tables are computed again after each."""
     from django.db import connection
     from django.db.models import F
 
+    from assistants.models import CoachingVisit
     from cooperatives.models import Cooperative
 
+    model = CoachingVisit if kind == "visit" else Cooperative
     try:
-        ids = list(Cooperative.objects.visible_to(user).order_by("pk").values_list("pk", flat=True)[:DETAIL_ROWS])
+        ids = list(model.objects.visible_to(user).order_by("pk").values_list("pk", flat=True)[:DETAIL_ROWS])
         while ids and time.monotonic() + every < deadline:
             time.sleep(every)
-            Cooperative.objects.filter(pk=ids[len(changes) % len(ids)]).update(phone=F("phone"))
+            pk = ids[len(changes) % len(ids)]
+            if kind == "visit":
+                CoachingVisit.objects.get(pk=pk).save()
+            else:
+                Cooperative.objects.filter(pk=pk).update(phone=F("phone"))
             changes.append(time.monotonic())
     finally:
         connection.close()
 
 
 def run(*, base_url: str, user, clients: int, duration: float, mix: list[tuple[str, int]] | None = None,
-        password: str | None = None, timeout: float = 60.0, seed: int = 16, change_every: float | None = None) -> dict:
+        password: str | None = None, timeout: float = 60.0, seed: int = 16, change_every: float | None = None,
+        change_kind: str = "cooperative") -> dict:
     """Load ``base_url`` with ``clients`` signed-in clients for ``duration`` seconds. With
     ``password`` each client signs in through the login form; without, each gets a session
-    made in the database for ``user``. With ``change_every``, a change is committed every
-    that many seconds meanwhile (``_change_loop``)."""
+    made in the database for ``user``. With ``change_every``, a change of ``change_kind``
+    is committed every that many seconds meanwhile (``_change_loop``)."""
     from django.urls import reverse
 
     pages, skipped = resolve_pages(mix or DEFAULT_MIX, user)
@@ -260,7 +271,9 @@ def run(*, base_url: str, user, clients: int, duration: float, mix: list[tuple[s
     ]
     changes: list[float] = []
     if change_every:
-        threads.append(threading.Thread(target=_change_loop, args=(user, change_every, deadline, changes), daemon=True))
+        threads.append(threading.Thread(
+            target=_change_loop, args=(user, change_every, deadline, changes, change_kind), daemon=True
+        ))
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -268,7 +281,7 @@ def run(*, base_url: str, user, clients: int, duration: float, mix: list[tuple[s
     elapsed = time.monotonic() - started
     return summarise(tally.samples, pages, elapsed, skipped, context={
         "base_url": base_url, "user": user.get_username(), "clients": clients, "duration_s": duration,
-        "changes": len(changes),
+        "changes": len(changes), "change_kind": change_kind if change_every else "",
     })
 
 
@@ -308,7 +321,7 @@ def report(payload: dict) -> list[str]:
         f"{context['user']}; {payload['requests']} permintaan dalam {context['elapsed_s']:g} detik = "
         f"{payload['requests_per_s']:.2f}/detik, {payload['errors']} galat; "
         f"p50 {payload['p50_ms']} ms, p95 {payload['p95_ms']} ms."
-        + (f" {context['changes']} perubahan data selama beban." if context.get("changes") else ""),
+        + (f" {context['changes']} perubahan data ({context['change_kind']}) selama beban." if context.get("changes") else ""),
     ]
     header = f"{'halaman':<58} {'bobot':>5} {'n':>6} {'galat':>6} {'p50':>8} {'p95':>8} {'KB':>7}"
     lines += [header, "-" * len(header)]

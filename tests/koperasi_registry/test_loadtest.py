@@ -89,4 +89,22 @@ def test_changes_committed_while_the_load_runs(live_server, make_user, registry)
     assert payload["errors"] == 0 and payload["context"]["changes"] >= 3
     assert data_version.current()["cooperatives_cooperative"] > version
     assert dict(Cooperative.objects.values_list("pk", "phone")) == phones
-    assert "perubahan data selama beban" in "\n".join(loadtest.report(payload))
+    assert "perubahan data (cooperative) selama beban" in "\n".join(loadtest.report(payload))
+
+
+@LIVE
+def test_visits_saved_again_while_the_load_runs(live_server, make_user, registry):
+    from assistants.models import CoachingVisit, VisitSummary
+    from koperasi_registry import data_version
+    from tests.assistants.factories import CoachingVisitFactory
+
+    user = make_user(access.ADMIN, username="beban-kunjungan")
+    visit = CoachingVisitFactory(cooperative=registry[0])
+    summaries = list(VisitSummary.objects.values_list("cooperative", "year", "visits"))
+    version = data_version.current().get("assistants_visitsummary", 0)
+    payload = loadtest.run(base_url=live_server.url, user=user, clients=1, duration=1.5,
+                           mix=[("dashboard", 1)], timeout=30, change_every=0.4, change_kind="visit")
+    assert payload["errors"] == 0 and payload["context"]["changes"] >= 2
+    assert data_version.current()["assistants_visitsummary"] > version
+    assert list(VisitSummary.objects.values_list("cooperative", "year", "visits")) == summaries
+    assert CoachingVisit.objects.get().findings == visit.findings

@@ -34,6 +34,10 @@ class Command(BaseCommand):
             "--change-every", type=float, metavar="DETIK",
             help="simpan satu perubahan data setiap DETIK selama beban (angka dasbor dihitung ulang setelahnya)",
         )
+        parser.add_argument(
+            "--change-kind", choices=loadtest.CHANGE_KINDS, default="cooperative",
+            help="perubahan apa: koperasi (telepon ditulis ulang) atau kunjungan (disimpan ulang); bawaan koperasi",
+        )
         parser.add_argument("--json", action="store_true", help="keluaran JSON")
 
     def handle(self, *args, **options):
@@ -52,6 +56,7 @@ class Command(BaseCommand):
                 base_url=options["url"], user=user, clients=options["clients"], duration=options["duration"],
                 mix=loadtest.parse_mix(options["page"]) or None, password=options["password"],
                 timeout=options["timeout"], change_every=options["change_every"],
+                change_kind=options["change_kind"],
             )
         except (RuntimeError, OSError) as exc:
             raise CommandError(str(exc)) from exc
