@@ -13,7 +13,7 @@ from koperasi_registry import access
 from tests.factories import CooperativeFactory
 from tests.query_budgets import QUERY_BUDGETS
 
-from .hand_counted import TODAY, build_office
+from .hand_counted import TODAY
 
 pytestmark = pytest.mark.django_db
 
@@ -34,17 +34,6 @@ def listed(client, url) -> int:
     response = client.get(url)
     assert response.status_code == 200, url
     return response.context["table"].paginator.count
-
-
-@pytest.fixture
-def today(monkeypatch):
-    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: TODAY)
-    return TODAY
-
-
-@pytest.fixture
-def office(sintang, admin, today):
-    return build_office(admin)
 
 
 def by_testid(html):

@@ -11,7 +11,6 @@ import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
 from cooperatives.models import Cooperative, District, OfficeScope, Village
 from koperasi_registry import data_version
@@ -28,17 +27,6 @@ PAGES = [
     "dashboard", "dashboard_statistics", "dashboard_trends", "dashboard_effect", "dashboard_map", "dashboard_map_data",
 ]
 CSRF = re.compile(r'(name="csrfmiddlewaretoken" value=|csrf-token" content=)"[^"]*"')
-
-
-@pytest.fixture
-def today(monkeypatch):
-    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: TODAY)
-    return TODAY
-
-
-@pytest.fixture
-def office(sintang, admin, today):
-    return build_office(admin)
 
 
 def latest() -> int:
