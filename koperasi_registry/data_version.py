@@ -72,6 +72,7 @@ _READ = re.compile(
     re.IGNORECASE,
 )
 _WRITE_WORD = re.compile(r"\b(?:insert|update|delete|merge)\b", re.IGNORECASE)
+_ROLLBACK_TO = re.compile(r'\s*rollback\s+to\s+savepoint\s+"?(\w+)"?', re.IGNORECASE)
 _LAST_LOGIN = re.compile(r'\s*update\s+"?auth_user"?\s+set\s+"?last_login"?\s*=\s*%s\s+where\b', re.IGNORECASE)
 
 
@@ -96,10 +97,31 @@ def changes_data(sql) -> bool:
     return bool(changed_tables(sql))
 
 
+FIGURES_CACHE = "figures"  # settings.CACHES: what is kept under these versions
+
+# In a test's transaction: the tables bumped since the versions were last read, with the
+# savepoints open at the time. Another write to them before the next read needs no bump of
+# its own (whatever was kept before that read is already out of date) unless one of those
+# savepoints was rolled back since (undoing the bump), so a test's bulk write costs one bump
+# a table, as it costs one on commit outside tests.
+_bumped_since_read: dict[str, tuple[str, ...]] = {}
+
+
+def forget_figures(**kwargs) -> None:
+    """Empty this host's kept figures (a settings change in tests, a failed bump)."""
+    from django.core.cache import caches
+
+    _bumped_since_read.clear()
+    if FIGURES_CACHE in settings.CACHES:
+        caches[FIGURES_CACHE].clear()
+
+
 def current(using: str | None = None) -> dict[str, int]:
     """Every table's version now, ``{table: version}`` (one query, through the database
     router like the figures' reads); a table never changed is absent (version 0)."""
     from .models import DataVersion
+
+    _bumped_since_read.clear()
 
     versions = DataVersion.objects.using(using) if using else DataVersion.objects
     return dict(versions.values_list("table", "value"))
@@ -113,17 +135,22 @@ def bump(tables=(ALL,), using: str = "default") -> None:
     tables = sorted(set(tables))
     floor = time.time_ns() // 1000
     try:
-        rows = DataVersion.objects.using(using)
-        updated = rows.filter(table__in=tables).update(value=_next_value(floor))
+        updated = DataVersion.objects.using(using).filter(table__in=tables).update(value=_next_value(floor))
         if updated < len(tables):
-            missing = set(tables) - set(rows.filter(table__in=tables).values_list("table", flat=True))
-            rows.bulk_create([DataVersion(table=t, value=floor) for t in sorted(missing)], ignore_conflicts=True)
+            # A table's first change: its row. One statement, no transaction of its own (this
+            # may run while the statement that changed the table still returns its rows).
+            connection = connections[using]
+            name, table, value = (connection.ops.quote_name(word) for word in (TABLE, "table", "value"))
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"INSERT INTO {name} ({table}, {value}) VALUES {', '.join(['(%s, %s)'] * len(tables))} "
+                    f"ON CONFLICT ({table}) DO NOTHING",
+                    [part for each in tables for part in (each, floor)],
+                )
     except DatabaseError:
         # The change itself is committed; without new numbers, forget this host's figures
         # so that at least they are computed again (other hosts wait for the next bump).
         logger.exception("The data versions could not be moved on")
-        from .dashboard.selectors.cache import forget_figures
-
         forget_figures()
 
 
@@ -167,10 +194,24 @@ class _PendingBump:
         bump(self.tables, using=self.alias)
 
 
+def _rolled_back(sql: str) -> None:
+    """A savepoint rolled back undid the bumps made inside it: forget them."""
+    undone = _ROLLBACK_TO.match(sql)
+    if undone:
+        for table, savepoints in list(_bumped_since_read.items()):
+            if undone.group(1) in savepoints:
+                del _bumped_since_read[table]
+
+
 def _schedule_bump(connection, tables: frozenset[str]) -> None:
     if _paused or connection.alias not in settings.DATABASES:
         return  # during migrate, or a connection to no database (``CREATE DATABASE``)
-    if not connection.in_atomic_block or _in_a_test_transaction(connection):
+    if _in_a_test_transaction(connection):
+        if not tables <= _bumped_since_read.keys():
+            bump(tables, using=connection.alias)
+            _bumped_since_read.update(dict.fromkeys(tables, tuple(connection.savepoint_ids)))
+        return
+    if not connection.in_atomic_block:
         bump(tables, using=connection.alias)
         return
     # One bump a transaction: add to the scheduled one while it is still pending (a
@@ -188,6 +229,8 @@ def _track_changes(execute, sql, params, many, context):
     tables = changed_tables(sql)
     if tables:
         _schedule_bump(context["connection"], tables)
+    elif _bumped_since_read and isinstance(sql, str):
+        _rolled_back(sql)
     return result
 
 
@@ -201,7 +244,10 @@ def install(sender=None, connection=None, **kwargs) -> None:
 def connect(app_config) -> None:
     """Called from ``AppConfig.ready``: wrap every connection, including those already open;
     ``migrate`` (and a test's ``flush``) bump once at their end."""
+    from django.core.signals import setting_changed
+
     connection_created.connect(install, dispatch_uid="koperasi_registry.data_version")
+    setting_changed.connect(forget_figures, dispatch_uid="koperasi_registry.forget_figures")
     pre_migrate.connect(_pause, dispatch_uid="koperasi_registry.data_version_pause")
     post_migrate.connect(_resume, sender=app_config, dispatch_uid="koperasi_registry.data_version_resume")
     for connection in connections.all(initialized_only=True):

@@ -10,7 +10,7 @@ from tests.factories import UserFactory
 def _fresh_figures():
     """Each test starts with no dashboard figures kept (``dashboard.selectors.cache``): the
     data's version starts again with each test's database."""
-    from koperasi_registry.dashboard.selectors.cache import forget_figures
+    from koperasi_registry.data_version import forget_figures
 
     forget_figures()
 

@@ -329,3 +329,27 @@ def test_an_answer_reused_inside_another_computation_passes_its_tables_on(office
     with figures.tables_read() as tables:
         outer(user=kabid, period=period)
     assert "cooperatives_healthassessment" in tables
+
+
+def test_in_a_tests_transaction_a_bulk_write_bumps_once_and_a_rolled_back_bump_is_redone(office, kabid):
+    from koperasi_registry.models import DataVersion
+
+    def bumps(action):
+        with CaptureQueriesContext(connection) as queries:
+            action()
+        return sum(query["sql"].startswith('UPDATE "koperasi_registry_dataversion"') for query in queries.captured_queries)
+
+    village = office["A"].village
+    data_version.current()  # a page reads the versions
+    assert bumps(lambda: CooperativeFactory(village=village)) > 0  # one a table written
+    assert bumps(lambda: [CooperativeFactory(village=village) for _ in range(2)]) == 0  # until the next read
+    seen = data_version.current()["cooperatives_cooperative"]
+    assert registered(kabid) == 11
+
+    with contextlib.suppress(RuntimeError), transaction.atomic():
+        CooperativeFactory(village=village)  # bumped inside a savepoint...
+        raise RuntimeError("...which is rolled back, with the bump")
+    assert DataVersion.objects.get(table="cooperatives_cooperative").value == seen
+    CooperativeFactory(village=village)  # so this write bumps again
+    assert data_version.current()["cooperatives_cooperative"] > seen
+    assert registered(kabid) == 12

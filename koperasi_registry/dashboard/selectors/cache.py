@@ -40,15 +40,13 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import caches
-from django.core.signals import setting_changed
 from django.db import connections
 from django.utils import translation
 
 from cooperatives.permissions import sees_whole_office
 from koperasi_registry.access import office_scope
-from koperasi_registry.data_version import ALL
+from koperasi_registry.data_version import ALL, FIGURES_CACHE
 
-FIGURES_CACHE = "figures"
 WAIT_SECONDS = 10  # how long a process waits for another's computation of the same figures
 WAIT_STEP = 0.05
 RULE_SETTING_PREFIXES = ("RAT_", "ASSISTANTS_", "COOPERATIVE_", "OFFICE_", "MAP_")
@@ -191,10 +189,3 @@ def _computed_once(cache, key: str, versions: dict, compute):
     return _compute_and_keep(cache, key, versions, compute)
 
 
-def forget_figures(**kwargs) -> None:
-    """Empty this process's figures (a settings change in tests, a failed version bump)."""
-    if FIGURES_CACHE in settings.CACHES:
-        caches[FIGURES_CACHE].clear()
-
-
-setting_changed.connect(forget_figures, dispatch_uid="koperasi_registry.forget_figures")
