@@ -32,7 +32,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
 
 from cooperatives.models import Cooperative, RatFiling, Village
-from koperasi_registry import access
+from koperasi_registry import access, data_version
 
 # Pages first in the report, with the query strings the benchmark adds to them.
 FEATURED = [
@@ -221,7 +221,7 @@ def _district_for(user):
     return row["village__district"] if row else None
 
 
-def measure(client: Client, target: Target, repeat: int, *, budget_s: float = 60.0) -> Result:
+def measure(client: Client, target: Target, repeat: int, *, budget_s: float = 60.0, changed=()) -> Result:
     """Time ``repeat`` requests after one warm-up; a page that has used up ``budget_s``
     seconds stops early (at least one measured request), so a slow page cannot stall a run."""
     samples, counts, sql = [], [], []
@@ -230,6 +230,8 @@ def measure(client: Client, target: Target, repeat: int, *, budget_s: float = 60
     for run in range(repeat + 1):
         if run > 1 and spent > budget_s:
             break
+        if changed:  # as if those tables had just changed: what a view costs after a change
+            data_version.bump(changed)
         with CaptureQueriesContext(connection) as captured:
             started = time.perf_counter()
             response = client.get(target.path)
@@ -276,7 +278,8 @@ def as_dict(result: Result, *, with_samples: bool = False) -> dict:
     return data
 
 
-def run(*, role: str, urls: list[str], repeat: int, budget_s: float, debug: bool, samples: bool) -> dict:
+def run(*, role: str, urls: list[str], repeat: int, budget_s: float, debug: bool, samples: bool,
+        changed=()) -> dict:
     """Measure ``urls`` (URL names or paths; the discovered pages when empty) as a user of
     ``role``: the report's context, one result per page and the pages skipped."""
     user = benchmark_user(role)
@@ -291,7 +294,7 @@ def run(*, role: str, urls: list[str], repeat: int, budget_s: float, debug: bool
         if target.path is None:
             skipped.append({"label": target.label, "note": target.note})
             continue
-        results.append(measure(client, target, repeat, budget_s=budget_s))
+        results.append(measure(client, target, repeat, budget_s=budget_s, changed=changed))
     context = {
         **data_summary(user),
         "user": user.get_username(),
@@ -300,6 +303,7 @@ def run(*, role: str, urls: list[str], repeat: int, budget_s: float, debug: bool
         "office_scope": access.office_scope(user).label,
         "debug": settings.DEBUG and debug,
         "repeat": repeat,
+        "changed": list(changed),
     }
     return {
         "context": context,
@@ -315,7 +319,8 @@ def report(payload: dict) -> list[str]:
         f"{context['database']}: {context['cooperatives']:,} koperasi, {context['rat_filings']:,} laporan RAT, "
         f"{context['villages']:,} desa/kelurahan; pengguna {context['user']} ({context['role']}) melihat "
         f"{context['visible_to_user']:,} koperasi; kode kabupaten dinas '{context['office_regency_code']}'; "
-        f"{context['repeat']} pengukuran per halaman."
+        f"{context['repeat']} pengukuran per halaman"
+        + (f", masing-masing setelah perubahan {', '.join(context['changed'])}." if context.get("changed") else ".")
     ]
     header = (
         f"{'halaman':<62} {'status':>6} {'n':>3} {'median':>8} {'p95':>8} {'query':>6} {'SQL ms':>8} {'KB':>7}"

@@ -160,3 +160,18 @@ def test_benchmark_budget_cuts_a_slow_page_short(scale):
     )
     (result,) = json.loads(out.getvalue())["results"]
     assert result["count"] == 1 and result["status"] == 200
+
+
+def test_benchmark_measures_a_page_after_a_change(scale):
+    """``--changed``: the tables' versions moved before every request, so the kept
+    figures are computed again each time (what a page costs after a change)."""
+    def queries(*extra):
+        out = StringIO()
+        call_command("benchmark", "--url", "dashboard", "--repeat", "3", "--json", *extra, stdout=out)
+        payload = json.loads(out.getvalue())
+        return payload["context"]["changed"], payload["results"][0]["queries"]
+
+    assert queries() == ([], queries()[1])
+    kept, changed = queries()[1], queries("--changed", "*")[1]
+    assert changed > kept  # every figure computed again
+    assert queries("--changed", "assistants_financingproposal")[1] == kept  # no dashboard figure reads it

@@ -47,6 +47,11 @@ class Command(BaseCommand):
             "--samples", action="store_true", help="sertakan setiap pengukuran dalam JSON"
         )
         parser.add_argument(
+            "--changed", action="append", default=[], metavar="TABEL",
+            help="naikkan versi tabel ini (mis. assistants_visitsummary; * = semua) sebelum setiap pengukuran: "
+                 "biaya halaman setelah perubahan data; bisa berulang",
+        )
+        parser.add_argument(
             "--debug",
             action="store_true",
             help="ukur dengan DEBUG seperti pengaturan (bawaan: DEBUG=False)",
@@ -73,6 +78,7 @@ class Command(BaseCommand):
                     budget_s=options["budget"],
                     debug=options["debug"],
                     samples=options["samples"],
+                    changed=options["changed"],
                 )
         finally:
             request_logger.setLevel(level)
