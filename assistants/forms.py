@@ -191,24 +191,11 @@ class VisitForm(VersionedModelForm):
         if self.instance.pk:  # a topic retired since still shows on the visits that used it
             in_use |= Q(pk__in=self.instance.topics.values("pk"))
         fields["topics"].queryset = VisitTopic.objects.filter(in_use)
-        if self.office:  # every programme the user sees: a search field beyond PROGRAMMES_AS_SELECT
+        if self.office:
+            # Office users choose among every visible programme (a search field beyond
+            # PROGRAMMES_AS_SELECT), cooperative and assistant: search fields.
             fields["programme"].queryset = Programme.objects.visible_to(user)
             use_widget(fields["programme"], BoundedSelect("search_programmes", limit=PROGRAMMES_AS_SELECT))
-        else:  # the programmes of their cooperatives, the latest first: a plain select the offline form keeps
-            fields["programme"].queryset = Programme.objects.filter(
-                participations__cooperative__in=fields["cooperative"].queryset.values("pk")
-            ).distinct()
-            use_widget(fields["programme"], LimitedSelect(limit=PROGRAMMES_AS_SELECT))
-        if not self.office:
-            # A Pendamping's assigned cooperatives: a select (what the offline form reads),
-            # beyond COOPERATIVES_AS_SELECT a search field that searches the server, or without
-            # signal the offline copy of their cooperatives (data-search-offline).
-            attrs = {**fields["cooperative"].widget.attrs, "data-search-offline": "cooperatives"}
-            use_widget(
-                fields["cooperative"], BoundedSelect("search_cooperatives", limit=COOPERATIVES_AS_SELECT, attrs=attrs)
-            )
-        if self.office:
-            # Office users choose among every visible cooperative and assistant: search fields.
             use_widget(fields["cooperative"], SearchSelect("search_cooperatives"))
             use_widget(fields["assistant"], SearchSelect("search_assistants", params={"active": "1"}))
             fields["assistant"].queryset = (
@@ -224,6 +211,18 @@ class VisitForm(VersionedModelForm):
             if not self.instance.pk:
                 fields["officers"].initial = [user.pk]
         else:
+            # A Pendamping: the programmes of their cooperatives, the latest first, a plain select
+            # the offline form keeps; their assigned cooperatives a select (what the offline form
+            # reads), beyond COOPERATIVES_AS_SELECT a search field that searches the server, or
+            # without signal the offline copy of their cooperatives (data-search-offline).
+            fields["programme"].queryset = Programme.objects.filter(
+                participations__cooperative__in=fields["cooperative"].queryset.values("pk")
+            ).distinct()
+            use_widget(fields["programme"], LimitedSelect(limit=PROGRAMMES_AS_SELECT))
+            attrs = {**fields["cooperative"].widget.attrs, "data-search-offline": "cooperatives"}
+            use_widget(
+                fields["cooperative"], BoundedSelect("search_cooperatives", limit=COOPERATIVES_AS_SELECT, attrs=attrs)
+            )
             del fields["assistant"]
             del fields["officers"]
         if not self.instance.pk:

@@ -28,7 +28,8 @@ whose table cannot be read off it (DDL, a data-modifying ``WITH``, ``COPY``) bum
 Ignored tables are technical logs that no figure counts (sessions, sign-in throttling, the
 task queue, background jobs' progress, the admin's log) and a sign-in's ``last_login``.
 Writes outside Django (psql, ``pg_restore``, ``COPY`` from a shell) are not seen:
-``manage.py bump_data_version`` after them, or restart the app (README, "Operations").
+``manage.py bump_data_version`` after them (README, "Dashboard figures kept while their
+tables do not change").
 A version never goes back: each bump takes at least the clock in microseconds, so that a
 database restored from an older backup still moves past every number kept before.
 """

@@ -143,7 +143,7 @@ def test_a_new_day_counts_again(office, kabid):
     assert moved["total"]["followups_overdue"] == 2  # the other open follow-up is overdue by then
 
 
-def test_off_when_dashboard_cache_seconds_is_0(office, kabid, settings, django_assert_max_num_queries):
+def test_off_when_dashboard_cache_seconds_is_0(office, kabid, settings):
     settings.DASHBOARD_CACHE_SECONDS = 0
     registered(kabid)
     with CaptureQueriesContext(connection) as again:

@@ -161,8 +161,6 @@ def _compute_and_keep(cache, key: str, versions: dict, compute):
         answer = compute()
     seen = {table: versions.get(table, 0) for table in tables | {ALL}}
     cache.set(key, (seen, answer), settings.DASHBOARD_CACHE_SECONDS)
-    for found in _collecting.get():  # an enclosing computation read these tables too
-        found.update(seen)
     return answer
 
 
