@@ -43,7 +43,7 @@ test: setup
 
 ## Rebuild the English catalogue after changing translatable strings.
 messages: setup
-	$(PY) manage.py makemessages -l en --ignore=.venv --ignore=staticfiles
+	$(PY) manage.py makemessages -l en --ignore=.venv --ignore=staticfiles --ignore=var
 	$(PY) manage.py compilemessages -l en --ignore=.venv
 
 check: setup

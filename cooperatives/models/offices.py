@@ -45,7 +45,7 @@ class OfficeScope(models.Model):
     )
     label = models.CharField(
         _("nama kantor"), max_length=150, blank=True,
-        help_text=_("Kosongkan untuk nama otomatis, mis. \u201cDinas Koperasi Kabupaten Sintang\u201d."),
+        help_text=_("Kosongkan untuk nama otomatis, mis. “Dinas Koperasi Kabupaten Sintang”."),
     )
 
     history = HistoricalRecords(user_related_name="+")
