@@ -15,6 +15,17 @@ def _fresh_figures():
     forget_figures()
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """A request in English (the language switch's cookie) leaves English active in the
+    test's thread (LocaleMiddleware activates per request and resets nothing): the next
+    test starts in the default language again."""
+    from django.utils import translation
+
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def make_user(db):
     def make(role=None, **kwargs):

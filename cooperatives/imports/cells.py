@@ -19,6 +19,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ..choices import Bentuk, Jenis
 
@@ -59,7 +60,7 @@ def _without_koperasi(words: list[str]) -> list[str]:
 # --- Dates -----------------------------------------------------------------------------------
 
 _DATE_FORMATS = ("%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d", "%d.%m.%Y", "%Y/%m/%d")
-_DATE_HINT = "HH/BB/TTTT, mis. 17/08/2020 atau 17 Agustus 2020"
+_DATE_HINT = gettext_lazy("HH/BB/TTTT, mis. 17/08/2020 atau 17 Agustus 2020")
 
 _MONTHS = {
     1: ("januari", "jan", "january"),

@@ -240,3 +240,18 @@ def test_normalize_village_code(raw, expected):
 @pytest.mark.parametrize("raw, expected", [("610501", "61.05.01"), ("61.05.01", "61.05.01"), (610501, "61.05.01")])
 def test_normalize_district_code(raw, expected):
     assert normalize_district_code(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("id", "Tanggal 'kemarin' tidak dikenali. Tulis HH/BB/TTTT, mis. 17/08/2020 atau 17 Agustus 2020."),
+        ("en", "DD/MM/YYYY, e.g. 17/08/2020 or 17 Agustus 2020."),
+    ],
+)
+def test_an_unreadable_date_says_how_to_write_it_in_the_users_language(language, expected):
+    from django.utils import translation
+
+    with translation.override(language), pytest.raises(ValidationError) as error:
+        parse_date("kemarin")
+    assert expected in error.value.messages[0]
