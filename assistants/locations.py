@@ -56,11 +56,36 @@ def cooperative_locate_from_visit(*, visit: CoachingVisit, user) -> int:
 
 def visit_distances_refresh(*, cooperative: Cooperative, user=None, reason=None) -> int:
     """Compute again the distance of every visit of ``cooperative`` that has a fix (after
-    its point changed: taken from a visit, edited on its form or in the admin), recorded
-    in the visits' history. Returns how many visits were written."""
-    point = (cooperative.latitude, cooperative.longitude) if cooperative.latitude is not None else None
-    visits = list(CoachingVisit.objects.filter(cooperative=cooperative, latitude__isnull=False))
-    for each in visits:
-        each.distance_m = coaching.visit_distance_m(visit_point=(each.latitude, each.longitude), cooperative_point=point)
-    bulk_update_with_history(visits, CoachingVisit, ["distance_m"], default_user=user, default_change_reason=reason)
-    return len(visits)
+    its point changed: taken from a visit, edited on its form or in the admin)."""
+    return visits_distances_refresh(cooperative_ids=[cooperative.pk], user=user, reason=reason)
+
+
+def visits_distances_refresh(*, cooperative_ids, user=None, reason=None, chunk_size: int = 500) -> int:
+    """Compute again the distances of the visits with a fix of these cooperatives, from their
+    stored points (also after a spreadsheet import moved many at once), a chunk of
+    cooperatives at a time. Only visits whose distance changes are written, recorded in
+    their history with ``user`` and ``reason``. Returns how many visits were written."""
+    ids = sorted(set(cooperative_ids))
+    written = 0
+    for start in range(0, len(ids), chunk_size):
+        chunk = ids[start : start + chunk_size]
+        points = {
+            pk: (lat, lng) if lat is not None and lng is not None else None
+            for pk, lat, lng in Cooperative.objects.filter(pk__in=chunk).values_list("pk", "latitude", "longitude")
+        }
+        fixes = CoachingVisit.objects.filter(cooperative_id__in=chunk, latitude__isnull=False, longitude__isnull=False)
+        changed = {}
+        for pk, cooperative_id, lat, lng, old in fixes.values_list(
+            "pk", "cooperative_id", "latitude", "longitude", "distance_m"
+        ).iterator(chunk_size=2000):
+            new = coaching.visit_distance_m(visit_point=(lat, lng), cooperative_point=points.get(cooperative_id))
+            if new != old:
+                changed[pk] = new
+        pks = sorted(changed)
+        for first in range(0, len(pks), chunk_size):
+            visits = list(CoachingVisit.objects.filter(pk__in=pks[first : first + chunk_size]))
+            for each in visits:
+                each.distance_m = changed[each.pk]
+            bulk_update_with_history(visits, CoachingVisit, ["distance_m"], default_user=user, default_change_reason=reason)
+            written += len(visits)
+    return written

@@ -5,8 +5,9 @@
   previous cooperative's when a visit moved (its follow-ups move with it);
 - a cooperative moved to another village (its form, the admin, a spreadsheet import) takes
   its summary rows and follow-ups to the new kecamatan;
-- a cooperative whose point changed (its form, the admin, taken from a visit) gets its
-  visits' distances computed again (``locations.visit_distances_refresh``).
+- a cooperative whose point changed (its form, the admin, taken from a visit, a
+  spreadsheet import) gets its visits' distances computed again
+  (``locations.visits_distances_refresh``).
 
 Bulk inserts skip signals: their callers run ``services.visit_summary_refresh``
 (``manage.py rebuild_visit_summary``) afterwards."""
@@ -15,10 +16,11 @@ from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
 from cooperatives.models import Cooperative
+from cooperatives.signals import cooperatives_located
 from cooperatives.signals import cooperatives_moved as cooperatives_moved_signal
 
 from .models import CoachingVisit
-from .locations import visit_distances_refresh
+from .locations import visit_distances_refresh, visits_distances_refresh
 from .services import cooperatives_moved, followup_place_refresh, visit_summary_refresh
 
 
@@ -78,3 +80,8 @@ def follow_a_moved_cooperative(sender, instance, created, **kwargs):
 @receiver(cooperatives_moved_signal, dispatch_uid="visit_summary_cooperatives_moved")
 def follow_moved_cooperatives(sender, cooperative_ids, **kwargs):
     cooperatives_moved(cooperative_ids=cooperative_ids)
+
+
+@receiver(cooperatives_located, dispatch_uid="visit_distances_cooperatives_located")
+def follow_located_cooperatives(sender, cooperative_ids, user=None, reason=None, **kwargs):
+    visits_distances_refresh(cooperative_ids=cooperative_ids, user=user, reason=reason)

@@ -11,7 +11,7 @@ from koperasi_registry.access import office_scope
 
 from ..models import Cooperative, Kelompok, Village
 from ..services import YEAR_INPUTS, cooperative_refresh_rat_summary, cooperative_years_refresh
-from ..signals import cooperatives_moved
+from ..signals import cooperatives_located, cooperatives_moved
 from .base import GENERATED_CODE_DIGITS, Importer, _chunks
 from .cells import JenisCell
 from .sheets import COOPERATIVE_COLUMNS, DESA, JENIS, KECAMATAN, KELOMPOK, KODE_DESA, KODE_DINAS, NIK, _norm
@@ -177,9 +177,18 @@ class CooperativeImporter(Importer):
             cooperative.updated_at = now  # bulk_update skips auto_now
         return [*plan.update_fields, "updated_at"]
 
+    def point_changed(self, cooperative) -> bool:
+        stored = self.originals[cooperative.pk]
+        return (stored["latitude"], stored["longitude"]) != (cooperative.latitude, cooperative.longitude)
+
     def after_save(self, plan):
         if "village" in plan.update_fields:  # bulk_update sends no post_save
             cooperatives_moved.send(sender=Cooperative, cooperative_ids=[c.pk for c in plan.update])
+        if {"latitude", "longitude"} & set(plan.update_fields):
+            located = [c.pk for c in plan.update if self.point_changed(c)]
+            cooperatives_located.send(
+                sender=Cooperative, cooperative_ids=located, user=self.user, reason=self.change_reason
+            )
         recorded = [c.pk for c in plan.create if c.recorded_rat_year is not None]
         if "recorded_rat_year" in plan.update_fields:
             recorded += [c.pk for c in plan.update]

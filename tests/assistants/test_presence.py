@@ -394,3 +394,52 @@ def test_a_point_changed_elsewhere_recomputes_the_distances_and_an_unchanged_one
 def test_the_admin_shows_the_accuracy_read_only(client_as, admin, flagged):
     html = client_as(admin).get(reverse("admin:assistants_coachingvisit_change", args=[flagged[J].pk])).content.decode()
     assert "Akurasi lokasi (m)" in html and 'name="location_accuracy"' not in html
+
+
+@pytest.mark.django_db
+def test_a_spreadsheet_import_that_moves_points_recomputes_their_visits_distances(staf, flagged):
+    from cooperatives import imports
+
+    located, bare = flagged[D].cooperative, flagged[KT].cooperative
+    steady = CooperativeFactory(latitude=Decimal("0.2"), longitude=Decimal("111.6"))
+    for number, each in enumerate((located, bare, steady), start=1):
+        each.nik = f"6105-{number}"
+        Cooperative.objects.filter(pk=each.pk).update(nik=each.nik)
+    steady_visit = CoachingVisitFactory(cooperative=steady, latitude=Decimal("0.2"), longitude=Decimal("111.6"))
+    CoachingVisit.objects.filter(pk=steady_visit.pk).update(distance_m=0)
+    rows = [
+        (located.nik, "0.11", "111.5"),  # 0.01 degree north of the visits' fix
+        (bare.nik, "0.1", "111.5"),  # the point its visit was taken at
+        (steady.nik, "0.2", "111.6"),  # unchanged
+    ]
+    sheet = imports.Sheet(
+        columns=imports.match_header(["NIK", "Lintang", "Bujur"], imports.COOPERATIVE_COLUMNS),
+        rows=list(enumerate(rows, start=2)),
+    )
+    importer = imports.CooperativeImporter(sheet=sheet, user=staf)
+    plan = importer.check()
+    assert not plan.errors and len(plan.update) == 2 and plan.unchanged == 1
+    versions = CoachingVisit.history.filter(id=steady_visit.pk).count()
+    importer.save(plan)
+
+    near, far, at_point = (CoachingVisit.objects.get(pk=flagged[flag].pk) for flag in (D, J, KT))
+    assert 1100 <= near.distance_m == far.distance_m <= 1125
+    assert at_point.distance_m == 0 and at_point.presence_flag == D
+    latest = near.history.latest()
+    assert (latest.history_user, latest.history_change_reason) == (staf, "Impor spreadsheet koperasi")
+    assert CoachingVisit.objects.get(pk=flagged[TL].pk).distance_m is None  # no fix, nothing to measure
+    assert CoachingVisit.history.filter(id=steady_visit.pk).count() == versions  # its point unchanged
+
+
+@pytest.mark.django_db
+def test_distances_are_recomputed_a_chunk_of_cooperatives_at_a_time(staf, sintang):
+    cooperatives = [CooperativeFactory(latitude=Decimal("0.1"), longitude=Decimal("111.5")) for _ in range(5)]
+    visits = [
+        CoachingVisitFactory(cooperative=each, latitude=Decimal("0.11"), longitude=Decimal("111.5"))
+        for each in cooperatives
+    ]
+    CoachingVisit.objects.update(distance_m=None)
+    written = locations.visits_distances_refresh(cooperative_ids=[c.pk for c in cooperatives], user=staf, chunk_size=2)
+    assert written == 5
+    assert {CoachingVisit.objects.get(pk=v.pk).distance_m for v in visits} == {1112}
+    assert locations.visits_distances_refresh(cooperative_ids=[c.pk for c in cooperatives], chunk_size=2) == 0
