@@ -3,7 +3,7 @@ confirms it on the visit page); its visits' distances are then computed again.""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_update_with_history
 
@@ -23,7 +23,7 @@ def can_take_location(visit: CoachingVisit) -> bool:
 
 def change_reason(visit: CoachingVisit) -> str:
     """The note in the cooperative's history (at most 100 characters)."""
-    return _t("Titik dari kunjungan #%(pk)s tanggal %(date)s") % {
+    return gettext("Titik dari kunjungan #%(pk)s tanggal %(date)s") % {
         "pk": visit.pk, "date": visit.visit_date.strftime("%d-%m-%Y"),
     }
 

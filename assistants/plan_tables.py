@@ -88,8 +88,10 @@ class ProgrammeParticipantTable(tables.Table):
     def render_remove(self, record):
         return format_html(
             '<button type="submit" name="participation" value="{}" class="btn btn-sm btn-outline-danger" '
-            'aria-label="{}">{}</button>',
+            'aria-label="{}" data-confirm="{}">{}</button>',
             record.pk, _("Keluarkan %(cooperative)s dari program") % {"cooperative": record.cooperative},
+            _("Keluarkan %(cooperative)s dari program ini? Keikutsertaannya tetap tercatat di riwayat program.")
+            % {"cooperative": record.cooperative},
             _("Keluarkan"),
         )
 

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
@@ -42,9 +42,9 @@ class FollowUpCloseView(PermissionRequiredMixin, View):
             services.followup_close(
                 followup=followup, user=request.user, status=form.cleaned_data["status"], note=form.cleaned_data["note"]
             )
-            messages.success(request, _t("Tindak lanjut ditutup."))
+            messages.success(request, gettext("Tindak lanjut ditutup."))
         else:
-            messages.error(request, _t("Tindak lanjut belum ditutup: pilih hasilnya."))
+            messages.error(request, gettext("Tindak lanjut belum ditutup: pilih hasilnya."))
         target = request.POST.get("next")
         if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
             target = followup.get_absolute_url()

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import CreateView, DetailView, UpdateView
@@ -58,7 +58,7 @@ class OfficeFormMixin(PermissionRequiredMixin):
         return self.object.get_absolute_url() if getattr(self, "object", None) else reverse(self.list_url_name)
 
     def form_valid(self, form):
-        messages.success(self.request, _t("Tersimpan."))
+        messages.success(self.request, gettext("Tersimpan."))
         return super().form_valid(form)
 
 
@@ -174,10 +174,10 @@ class ProgrammeParticipantRemoveView(PermissionRequiredMixin, View):
             participation = form.cleaned_data["participation"]
             services.programme_participant_remove(participation=participation)
             messages.success(
-                request, _t("%(cooperative)s dikeluarkan dari program.") % {"cooperative": participation.cooperative}
+                request, gettext("%(cooperative)s dikeluarkan dari program.") % {"cooperative": participation.cooperative}
             )
         else:
-            messages.error(request, _t("Tidak ada peserta yang dikeluarkan: peserta itu tidak ditemukan."))
+            messages.error(request, gettext("Tidak ada peserta yang dikeluarkan: peserta itu tidak ditemukan."))
         target = request.POST.get("next")
         allowed = {request.get_host()}
         if not url_has_allowed_host_and_scheme(target, allowed_hosts=allowed, require_https=request.is_secure()):
@@ -201,7 +201,7 @@ class ProgrammeFormMixin(OfficeFormMixin):
         self.object = services.programme_save(
             programme=form.save(commit=False), add=form.cleaned_data["participants"], user=self.request.user
         )
-        messages.success(self.request, _t("Tersimpan."))
+        messages.success(self.request, gettext("Tersimpan."))
         return redirect(self.object)
 
 
@@ -261,7 +261,7 @@ class ProposalFormMixin(OfficeFormMixin):
 
     def form_valid(self, form):
         self.object = services.proposal_save(proposal=form.save(commit=False), user=self.request.user)
-        messages.success(self.request, _t("Tersimpan."))
+        messages.success(self.request, gettext("Tersimpan."))
         return redirect(self.object)
 
 

@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.views import View
 from django.views.generic import DetailView
 
@@ -67,6 +67,6 @@ class VisitTakeLocationView(PermissionRequiredMixin, View):
             return redirect(visit)
         messages.success(
             request,
-            _t("Titik koperasi diisi dari kunjungan ini; jarak %(n)s kunjungan dihitung ulang.") % {"n": count},
+            gettext("Titik koperasi diisi dari kunjungan ini; jarak %(n)s kunjungan dihitung ulang.") % {"n": count},
         )
         return redirect(visit)

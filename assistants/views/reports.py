@@ -5,7 +5,7 @@ import datetime
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
@@ -30,14 +30,14 @@ class MonthlyReportView(PermissionRequiredMixin, View):
         if not submitted and own is None:
             # First open by an office user: nothing chosen yet, so nothing to complain about.
             form = forms.MonthlyReportForm(initial={"month": this_month}, user=user)
-            return render(request, "assistants/monthly_report.html", {"form": form, "title": _t("Laporan bulanan pendamping")})
+            return render(request, "assistants/monthly_report.html", {"form": form, "title": gettext("Laporan bulanan pendamping")})
         data = request.GET.copy()
         if "assistant" not in data and own is not None:
             data["assistant"] = str(own.pk)
         if "month" not in data:
             data["month"] = this_month.strftime("%Y-%m")
         form = forms.MonthlyReportForm(data, user=user)
-        context = {"form": form, "title": _t("Laporan bulanan pendamping")}
+        context = {"form": form, "title": gettext("Laporan bulanan pendamping")}
         if not form.is_valid():
             if "assistant" in form.errors and request.GET.get("assistant"):
                 raise Http404  # someone else's assistant, or no such assistant

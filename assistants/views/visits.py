@@ -9,7 +9,7 @@ from django.http import FileResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import DetailView
@@ -40,8 +40,8 @@ def invalid_summary(form, formset) -> dict:
     for message in formset.non_form_errors():
         errors.setdefault("__all__", []).append(str(message))
         lines.append(str(message))
-    summary = "; ".join(lines) or _t("Isian kunjungan ditolak server.")
-    return {"errors": errors, "message": _t("Ditolak server: %(reasons)s") % {"reasons": summary}}
+    summary = "; ".join(lines) or gettext("Isian kunjungan ditolak server.")
+    return {"errors": errors, "message": gettext("Ditolak server: %(reasons)s") % {"reasons": summary}}
 
 
 class VisitListView(PermissionRequiredMixin, FilteredTableView):
@@ -156,7 +156,7 @@ class VisitCreateView(VisitFormMixin, View):
                 {"status": "saved", "duplicate": not created, "id": visit.pk, "url": url},
                 status=201 if created else 200,
             )
-        messages.success(self.request, _t("Tersimpan.") if created else _t("Kunjungan ini sudah tersimpan sebelumnya."))
+        messages.success(self.request, gettext("Tersimpan.") if created else gettext("Kunjungan ini sudah tersimpan sebelumnya."))
         return redirect(url)
 
 
@@ -202,7 +202,7 @@ class VisitUpdateView(VisitFormMixin, View):
             return self.invalid(form, formset)
         if wants_json(request):
             return JsonResponse({"status": "saved", "duplicate": False, "id": visit.pk, "url": visit.get_absolute_url()})
-        messages.success(request, _t("Tersimpan."))
+        messages.success(request, gettext("Tersimpan."))
         return redirect(visit)
 
 

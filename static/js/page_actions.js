@@ -14,3 +14,7 @@ document.querySelectorAll("[data-back-link]").forEach(function (link) {
     }
   });
 });
+document.addEventListener("click", function (event) {
+  var button = event.target.closest && event.target.closest("button[data-confirm]");
+  if (button && !window.confirm(button.dataset.confirm)) event.preventDefault();
+});
