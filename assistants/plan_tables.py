@@ -11,7 +11,7 @@ from .tables import DateColumn, MoneyColumn, count_link, list_url
 
 class CoachingTargetTable(tables.Table):
     year = tables.Column(verbose_name=_("Tahun"), linkify=True)
-    office_code = tables.Column(verbose_name=_("Kantor"), default=_("Nasional"))  # the office's scope code
+    office_code = tables.Column(verbose_name=_("Kantor"), default=_("Nasional"))  # named from the scope's code
     district = tables.Column(verbose_name=_("Kecamatan"), default=_("Seluruh wilayah kantor"), order_by=("district__name",))
     target_count = tables.Column(verbose_name=_("Target koperasi"), attrs={"td": {"class": "text-end"}})
     notes = tables.Column(verbose_name=_("Catatan"), orderable=False)
@@ -20,6 +20,18 @@ class CoachingTargetTable(tables.Table):
         model = CoachingTarget
         fields = ()
         sequence = ("year", "office_code", "district", "target_count", "notes")
+
+    def render_office_code(self, value, record):
+        """``Kabupaten Sintang``, ``Provinsi Kalimantan Barat`` (the selector's names; the
+        code where the regions are not loaded)."""
+        if getattr(record, "office_regency", None):
+            return record.office_regency
+        if getattr(record, "office_province", None):
+            return _("Provinsi %(name)s") % {"name": record.office_province}
+        return value
+
+    def value_office_code(self, value, record):
+        return f"{self.render_office_code(value, record)} ({value})"
 
 
 class ProgrammeTable(tables.Table):

@@ -9,7 +9,7 @@ from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, Int
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from cooperatives.models import Cooperative, District
+from cooperatives.models import Cooperative, District, Regency
 from cooperatives.querysets import visible_by_district_q
 from cooperatives.status import status_date
 
@@ -273,8 +273,19 @@ def assigned_unvisited_cooperatives(*, user, year: int, today: datetime.date | N
 
 
 def target_list(*, user):
-    """The targets of the offices inside the user's scope (``CoachingTargetQuerySet``)."""
-    return CoachingTarget.objects.visible_to(user).select_related("district")
+    """The targets of the offices inside the user's scope (``CoachingTargetQuerySet``), each
+    with its office's kabupaten/kota (``office_regency``) or province (``office_province``)
+    name, read in the same query."""
+    return (
+        CoachingTarget.objects.visible_to(user)
+        .select_related("district")
+        .annotate(
+            office_regency=Subquery(Regency.objects.filter(code=OuterRef("office_code")).values("name")[:1]),
+            office_province=Subquery(
+                Regency.objects.filter(province_code=OuterRef("office_code")).values("province_name")[:1]
+            ),
+        )
+    )
 
 
 def target_progress(*, target: CoachingTarget, user) -> dict:

@@ -259,3 +259,14 @@ def test_a_target_added_in_the_admin_gets_the_admins_office(sintang_admin, count
     again = client.post("/admin/assistants/coachingtarget/add/", {"year": 2026, "target_count": 21, "notes": ""})
     assert again.status_code == 200 and again.context["adminform"].form.errors  # not a 500
     assert CoachingTarget.objects.count() == 1
+
+
+def test_the_target_list_names_each_office(staff, targets):
+    response = signed_in(staff["61"]).get(reverse("assistants:target_list"))
+    offices = {str(row.get_cell("office_code")) for row in response.context["table"].rows}
+    # Kemendagri names, not the scope codes; the export keeps the code beside the name.
+    assert offices == {"Provinsi Kalimantan Barat", "Kabupaten Sintang", "Kabupaten Melawi"}
+    html = response.content.decode()
+    assert "Kabupaten Sintang" in html and ">61.05<" not in html
+    export = signed_in(staff["61"]).get(reverse("assistants:target_list"), {"_export": "csv"}).content.decode()
+    assert "Kabupaten Sintang (61.05)" in export
