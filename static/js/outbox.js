@@ -4,7 +4,9 @@
  * its record, and the server recognises a repeated send: "duplicate": true):
  *   {id, user, action, fields: [[name, value], ...], files: [{field, name, type, blob}],
  *    summary: {cooperative, date, kind}, csrf, state: "pending" | "rejected" | "session",
- *    message, errors, created, updated, attempts, claimedUntil}
+ *    message, errors, reasons: {403, 404, other} (the form's words, in the user's language,
+ *    for a refusal without the view's JSON; other: "Refused by the server", the status
+ *    added), created, updated, attempts, claimedUntil}
  * Entries belong to the user who logged them: only the signed-in user's are sent.
  * Used by the pages (window.KROutbox) and by the service worker (importScripts), so no DOM
  * here. No library: IndexedDB through small promise helpers.
@@ -142,11 +144,17 @@
     });
   }
 
-  function describe(status, body) {
+  // Entries stored before the form gave its words (or by an old page) fall back to these.
+  var REASONS = {
+    403: "Ditolak server (403): Anda tidak berhak mencatat kunjungan ini.",
+    404: "Ditolak server (404): data kunjungan ini tidak ditemukan atau bukan wewenang Anda lagi.",
+    other: "Ditolak server"
+  };
+  function describe(status, body, entry) {
     if (body && body.message) return body.message;
-    if (status === 403) return "Ditolak server (403): Anda tidak berhak mencatat kunjungan ini.";
-    if (status === 404) return "Ditolak server (404): data kunjungan ini tidak ditemukan atau bukan wewenang Anda lagi.";
-    return "Ditolak server (" + status + ").";
+    var reasons = (entry && entry.reasons) || {};
+    if (status === 403 || status === 404) return reasons[status] || REASONS[status];
+    return (reasons.other || REASONS.other) + " (" + status + ").";
   }
 
   /* Post one entry. Resolves to {state: "sent", body} (removed from the outbox),
@@ -172,17 +180,17 @@
             // CSRF or permission page (403), a missing page (404), a proxy's error page.
             if (response.status === 403) {
               return response.text().then(function (text) {
-                return text.indexOf("CSRF") !== -1 ? { state: "session" } : { state: "rejected", status: 403, message: describe(403) };
+                return text.indexOf("CSRF") !== -1 ? { state: "session" } : { state: "rejected", status: 403, message: describe(403, null, entry) };
               });
             }
-            if (response.status === 404 || response.status === 400) return { state: "rejected", status: response.status, message: describe(response.status) };
+            if (response.status === 404 || response.status === 400) return { state: "rejected", status: response.status, message: describe(response.status, null, entry) };
             if (response.status >= 500) return { state: "network", status: response.status };
             return { state: "session" };
           }
           return response.json().then(function (body) {
             if (body.status === "saved") return { state: "sent", body: body };
             if (response.status >= 500) return { state: "network", status: response.status };
-            return { state: "rejected", status: response.status, message: describe(response.status, body), errors: body.errors || {} };
+            return { state: "rejected", status: response.status, message: describe(response.status, body, entry), errors: body.errors || {} };
           });
         }, function () {
           return { state: "network" };

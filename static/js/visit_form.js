@@ -294,6 +294,7 @@
         fields: pairs(),
         files: files,
         csrf: csrf ? csrf.value : "",
+        reasons: { 403: msg.msgRefusedForbidden, 404: msg.msgRefusedNotFound, other: msg.msgRefusedOther },
         state: "pending",
         message: "",
         errors: {},
