@@ -5,7 +5,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from koperasi_registry.access import office_scope
-from koperasi_registry.admin_scope import OfficeScopedAdminMixin
+from koperasi_registry.admin_scope import OfficeScopedAdminMixin, SharedListAdminMixin
 from koperasi_registry.concurrency_admin import VersionedHistoryAdmin
 
 from . import coaching, conf
@@ -72,7 +72,7 @@ class AssignmentAdmin(OfficeScopedAdminMixin, VersionedHistoryAdmin):
 
 
 @admin.register(VisitTopic)
-class VisitTopicAdmin(VersionedHistoryAdmin):
+class VisitTopicAdmin(SharedListAdminMixin, VersionedHistoryAdmin):
     list_display = ["name", "position", "is_active"]
     list_editable = ["position", "is_active"]
     search_fields = ["name"]

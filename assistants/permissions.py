@@ -7,6 +7,7 @@ import rules
 from django.utils.translation import gettext_lazy as _
 
 from koperasi_registry.access import (
+    SHARED_LIST,
     declare,
     declare_models,
     is_admin,
@@ -33,7 +34,7 @@ declare_models(
     "assistants",
     default={"view": is_office, "add": is_office_writer, "change": is_office_writer, "delete": is_admin},
     businessassistant={"view": is_office | is_pendamping},
-    visittopic={"view": is_office | is_pendamping},
+    visittopic={"view": is_office | is_pendamping, **SHARED_LIST},
     coachingvisit={**FIELD, "change": is_office_writer | (is_pendamping & logged_the_visit)},
     visitattachment=FIELD,
     followup=FIELD,

@@ -4,7 +4,7 @@ filings are written through the services so the cooperative's status stays curre
 from django.contrib import admin
 from django.db import transaction
 
-from koperasi_registry.admin_scope import OfficeScopedAdminMixin
+from koperasi_registry.admin_scope import OfficeScopedAdminMixin, SharedListAdminMixin
 from koperasi_registry.concurrency_admin import VersionedHistoryAdmin
 
 from . import admin_users  # noqa: F401  (the users, with their office scope)
@@ -51,7 +51,7 @@ class VillageAdmin(OfficeScopedAdminMixin, ReadOnlyAdmin):
 
 
 @admin.register(Kelompok)
-class KelompokAdmin(VersionedHistoryAdmin):
+class KelompokAdmin(SharedListAdminMixin, VersionedHistoryAdmin):
     list_display = ("name", "description")
     list_editable = ("description",)
     list_display_links = ("name",)

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from koperasi_registry.access import (
     declare,
+    SHARED_LIST,
     declare_models,
     is_admin,
     is_office,
@@ -23,6 +24,10 @@ declare_models(
     village={"view": is_office | is_pendamping},
     cooperative={"view": is_office | is_pendamping},
     ratfiling={"view": is_office | is_pendamping},
+    kelompok=SHARED_LIST,
+    healthinstrument=SHARED_LIST,
+    healthaspect=SHARED_LIST,
+    healthcategorythreshold=SHARED_LIST,
 )
 
 # --- Pages that are not one model's ------------------------------------------------------

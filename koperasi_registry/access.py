@@ -26,7 +26,9 @@ Where each part of the policy lives
 - **Roles**: the four groups, fixed names (``../shared/conventions.md``): ``ROLES`` and the
   predicates ``is_admin``, ``is_kabid``, ``is_staf``, ``is_pendamping``, ``is_office``
   (Admin, Kabid, Staf), ``is_office_writer`` (Admin, Staf), ``is_field_writer`` (Admin,
-  Staf, Pendamping), ``has_any_role`` below.
+  Staf, Pendamping), ``has_any_role`` below; ``covers_installation`` (the user's office
+  holds the installation's own) and ``SHARED_LIST``, the permissions of the lists every
+  office shares.
 - **Permissions**, one module per app, each line ``declare("app.name", predicate, label)``
   (model permissions in a table through :func:`declare_models`):
   ``cooperatives/permissions.py`` (registry, RAT, health, villages),
@@ -150,6 +152,26 @@ is_office_writer = is_admin | is_staf  # change the registry and the office's pl
 is_field_writer = is_admin | is_staf | is_pendamping  # log visits, follow-ups, proposals
 has_any_role = is_office | is_pendamping
 is_signed_in = rules.is_authenticated
+
+
+@rules.predicate
+def covers_installation(user) -> bool:
+    """The user's office holds the installation's own office (``OFFICE_REGENCY_CODE``): in
+    a single-office installation every user; in one shared by several offices, the
+    national office (or the widest one). A stand-in has the installation's office."""
+    return office_scope(user).holds(default_scope().code)
+
+
+# Lists every office of the installation shares (cooperative groups, visit topics, the
+# health instruments with their aspects and thresholds): read by the office, changed only
+# by an office that covers the installation's own, so that Sintang's Admin cannot rename a
+# kelompok or reweigh an aspect for Melawi. The groups' stored permissions cannot tell
+# offices apart: the admin asks these declarations too (``admin_scope.SharedListAdminMixin``).
+SHARED_LIST = {
+    "add": is_office_writer & covers_installation,
+    "change": is_office_writer & covers_installation,
+    "delete": is_admin & covers_installation,
+}
 
 
 class RoleStandIn:

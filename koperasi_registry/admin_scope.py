@@ -3,7 +3,7 @@
 Sintang does not see, pick or change Melawi's cooperatives in the admin either. A superuser
 sees everything."""
 
-from .access import office_scope
+from .access import can, office_scope
 
 
 def _sees_all(request) -> bool:
@@ -46,3 +46,23 @@ class OfficeScopedAdminMixin:
                 queryset = db_field.remote_field.model._default_manager.all()
             kwargs["queryset"] = self.scope_fk_queryset(db_field.name, queryset, office_scope(request.user))
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class SharedListAdminMixin:
+    """For a list every office shares (``access.SHARED_LIST``: cooperative groups, visit
+    topics, the health instruments and their inlines): adding, changing and deleting also
+    need the declaration, which only an office covering the installation's own holds;
+    the others see the list read-only. A superuser may."""
+
+    def _declared(self, request, action: str) -> bool:
+        opts = self.opts
+        return _sees_all(request) or can(request.user, f"{opts.app_label}.{action}_{opts.model_name}")
+
+    def has_add_permission(self, request, *args):
+        return super().has_add_permission(request, *args) and self._declared(request, "add")
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._declared(request, "change")
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._declared(request, "delete")

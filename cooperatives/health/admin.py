@@ -10,7 +10,7 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 
-from koperasi_registry.admin_scope import OfficeScopedAdminMixin
+from koperasi_registry.admin_scope import OfficeScopedAdminMixin, SharedListAdminMixin
 from koperasi_registry.concurrency_admin import VersionedHistoryAdmin
 
 from .rules import to_decimal, validate_thresholds, validate_weights
@@ -52,7 +52,7 @@ class ThresholdFormSet(forms.BaseInlineFormSet):
             validate_thresholds(aspects, max_total=max_score)
 
 
-class HealthAspectInline(admin.TabularInline):
+class HealthAspectInline(SharedListAdminMixin, admin.TabularInline):
     model = HealthAspect
     formset = AspectFormSet
     fields = ("order", "name", "weight", "components")
@@ -64,7 +64,7 @@ class HealthAspectInline(admin.TabularInline):
         return super().get_formset(request, obj, **kwargs)
 
 
-class HealthCategoryThresholdInline(admin.TabularInline):
+class HealthCategoryThresholdInline(SharedListAdminMixin, admin.TabularInline):
     model = HealthCategoryThreshold
     formset = ThresholdFormSet
     fields = ("level", "order", "lower_bound", "label")
@@ -73,7 +73,7 @@ class HealthCategoryThresholdInline(admin.TabularInline):
 
 
 @admin.register(HealthInstrument)
-class HealthInstrumentAdmin(VersionedHistoryAdmin):
+class HealthInstrumentAdmin(SharedListAdminMixin, VersionedHistoryAdmin):
     list_display = ("name", "version", "code", "kind", "applies_to", "active", "valid_from")
     list_filter = ("active", "kind", "applies_to")
     search_fields = ("name", "code", "regulation")
