@@ -58,11 +58,15 @@ def test_a_visit_in_three_taps_from_the_home_page(open_page, live_server, field_
     assert has_no_horizontal_scroll(page)
 
     rows.first.get_by_role("link", name="Catat kunjungan").click()  # tap 1
+    # A click waits only until the form's page is committed; its value is in the HTML, but
+    # "Simpan" before visit_form.js has run would post the form the ordinary way.
+    page.wait_for_load_state("domcontentloaded")
     expect(page.get_by_label("Koperasi")).to_have_value(str(field_day["never"].pk))
     expect(page.get_by_label("Tanggal kunjungan")).to_have_value(datetime.date.today().isoformat())
     page.get_by_label("Temuan").fill("Pengurus hadir; buku kas rapi.")  # tap 2 and typing
     page.get_by_role("button", name="Simpan kunjungan").click()  # tap 3
     expect(page.get_by_test_id("save-status")).to_contain_text("Tersimpan")
+    expect(page.get_by_test_id("saved-link")).to_be_visible()  # the server's answer, not "Tersimpan di ponsel"
     visit = CoachingVisit.objects.get(cooperative=field_day["never"])
     assert visit.kind == "pembinaan" and visit.visit_date == datetime.date.today()
     assert foreign_requests(page, live_server) == []
@@ -79,6 +83,8 @@ def test_a_followup_without_a_due_date_shows_its_error_at_the_top(open_page, liv
 
     summary = page.get_by_test_id("error-summary")
     expect(summary).to_be_visible()
+    # form_errors.js scrolls to the summary, then focuses it: once focused, it is in view.
+    expect(summary).to_be_focused()
     expect(summary).to_contain_text("Batas waktu: Isi batas waktu.")
     assert in_viewport(summary.get_by_role("link").first), "the first error is in view"
     assert not CoachingVisit.objects.filter(cooperative=field_day["old"], findings="LPJ belum disusun.").exists()

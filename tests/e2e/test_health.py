@@ -32,10 +32,18 @@ def test_staf_enters_an_assessment_and_sees_the_category_while_typing(open_page,
     page.get_by_role("link", name="Tambah").click()
 
     expect(page.get_by_role("heading", name="Tambah penilaian kesehatan")).to_be_visible()
+    # A click waits only until the page is committed: htmx (deferred) must be listening on
+    # the instrument's select before it is changed below.
+    page.wait_for_load_state()
     expect(page.get_by_test_id("aspect-rows-empty")).to_be_visible()
     # The cooperative is a search field (every visible cooperative): type, then pick the match.
     page.locator('select[name="cooperative"] + .ts-wrapper').click()
-    page.locator("#id_cooperative-ts-control").press_sequentially("Kapuas", delay=50)
+    # Picked once the search for what was typed has answered: the first page (asked for on
+    # focus) already lists the match, but Tom Select still runs its input refresh 300 ms after
+    # the last letter, which reopens the list and takes the focus from the next field.
+    with page.expect_response(lambda r: "/cari/koperasi/" in r.url and "q=Kapuas" in r.url):
+        page.locator("#id_cooperative-ts-control").press_sequentially("Kapuas", delay=50)
+    expect(page.locator("#id_cooperative-ts-dropdown .option")).to_have_count(1)
     page.locator("#id_cooperative-ts-dropdown .option", has_text=cooperative.name).click()
     expect(page.locator('select[name="cooperative"]')).to_have_value(str(cooperative.pk))
     page.get_by_label(re.compile(r"^Tahun buku\b")).fill("2024")
@@ -87,7 +95,13 @@ def test_a_wrong_score_is_shown_and_nothing_is_saved(open_page, live_server, mak
     expect(page.get_by_test_id("aspect-row")).to_have_count(7)
     for name in ksp.aspects.values_list("name", flat=True):
         page.get_by_label(name, exact=True).fill("70")
-    page.get_by_label("Likuiditas", exact=True).fill("170")
+    # The preview's first state already says "Isi nilai semua aspek": wait for the answer to
+    # the scores with the wrong one (htmx, 300 ms after the last input).
+    with page.expect_response(
+        lambda r: "/kesehatan/pratinjau/" in r.url and "170" in (r.request.post_data or "")
+    ) as answer:
+        page.get_by_label("Likuiditas", exact=True).fill("170")
+    assert "Isi nilai semua aspek" in answer.value.text()
     expect(page.get_by_test_id("health-preview")).to_contain_text("Isi nilai semua aspek")
     page.get_by_role("button", name="Simpan").click()
     # Named in the summary at the top (a link to the field) and under the field itself.

@@ -3,6 +3,8 @@ by typing two letters in the search field (koperasi_registry/widgets.py,
 static/js/search_select.js) and picking it with the keyboard; the page holds none of the
 other cooperatives, and no request leaves for another host."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -77,6 +79,7 @@ def test_the_desa_search_stays_within_the_chosen_kecamatan(open_page, live_serve
     assert texts and all(text.endswith(f"– {tempunak.name}") for text in texts)
     assert len(texts) == min(20, Village.objects.filter(district=tempunak).count())
     page.locator("#id_village-ts-control").press("Enter")  # the first one, by keyboard
+    expect(page.locator("#id_village")).not_to_have_value("")  # (empty on a new cooperative)
     chosen = page.locator("#id_village").input_value()
     assert Village.objects.get(pk=int(chosen)).district_id == tempunak.pk
     # Another kecamatan: the desa no longer fits, so the field is emptied.
@@ -103,18 +106,19 @@ def test_a_late_answer_does_not_take_the_focus_back(open_page, live_server, make
 
     held = []
     page.route("**/cari/koperasi/**", lambda route: held.append(route))
-    page.locator('select[name="cooperative"] + .ts-wrapper').click()  # the first page is asked for...
-    for _ in range(50):  # until the request has left
-        if held:
-            break
-        page.wait_for_timeout(100)
-    assert held, "the search field asked for nothing"
+    wrapper = page.locator('select[name="cooperative"] + .ts-wrapper')
+    with page.expect_request("**/cari/koperasi/**"):  # the request has left...
+        wrapper.click()  # ... the first page is asked for...
     other = page.get_by_label("Cari", exact=True)
     other.click()  # ... and the user moves on before it answers
     other.press_sequentially("tani", delay=30)
+    assert held, "the search field asked for nothing"
     for route in held:
         route.continue_()
-    page.wait_for_timeout(500)
+    # The late answer has arrived and been taken in (Tom Select drops its "loading" class
+    # and lists the three options, in its closed list) before the user types on.
+    expect(page.locator("#id_cooperative-ts-dropdown .option")).to_have_count(3)
+    expect(wrapper).not_to_have_class(re.compile(r"(^|\s)loading(\s|$)"))
     other.press_sequentially(" makmur", delay=30)
     expect(other).to_have_value("tani makmur")
     expect(other).to_be_focused()

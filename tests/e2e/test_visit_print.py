@@ -74,6 +74,9 @@ def test_the_visit_record_opens_from_the_visit_page_and_prints_on_one_or_two_a4_
     log_in(page, live_server, staff)
     page.goto(f"{live_server.url}{visit.get_absolute_url()}")
     page.get_by_role("link", name="Cetak berita acara").click()
+    # A click waits only until the page is committed: print_button.js (deferred) must have
+    # attached its handler before the button is pressed below.
+    page.wait_for_load_state()
     record = page.get_by_test_id("visit-record")
     expect(record).to_contain_text("Berita acara kunjungan", ignore_case=True)
     expect(record).to_contain_text("Koperasi Desa Merah Putih Baning")
@@ -120,8 +123,6 @@ def test_a_cooperative_without_a_point_takes_it_from_a_visit_when_staf_confirms(
 def test_a_visit_logged_with_the_phones_fix_keeps_its_accuracy_and_is_flagged_near(open_page, live_server, visit):
     """The phone's fix (Playwright's geolocation, 25.4 m accuracy) about 280 m north of the
     cooperative's point: the visit stores 25 m and shows "Dekat" with its distance."""
-    import time
-
     from assistants.models import CoachingVisit
 
     page = open_page(PHONE)
@@ -134,10 +135,9 @@ def test_a_visit_logged_with_the_phones_fix_keeps_its_accuracy_and_is_flagged_ne
     expect(page.locator("#location-text")).to_contain_text("0.073500, 111.495000 (±25 m)")
     before = CoachingVisit.objects.count()
     page.get_by_role("button", name="Simpan kunjungan").click()
-    for _ in range(100):
-        if CoachingVisit.objects.count() > before:
-            break
-        time.sleep(0.1)
+    # The server's answer on the page (its link to the saved visit), not a polled count.
+    expect(page.get_by_test_id("saved-link")).to_be_visible()
+    assert CoachingVisit.objects.count() == before + 1
     logged = CoachingVisit.objects.latest("id")
     assert logged.findings == "Pengurus hadir lengkap." and logged.location_accuracy == 25
     assert 270 <= logged.distance_m <= 285

@@ -47,6 +47,9 @@ def test_assistant_logs_a_visit_on_a_phone_and_staff_see_the_followup_overdue(
     log_in(page, live_server, assistant_user)
     page.get_by_test_id("log-visit").click()  # one tap from the home page
     expect(page.get_by_role("heading", name="Catat kunjungan")).to_be_visible()
+    # A click waits only until the new page is committed: the form's script (the draft, the
+    # sending) and the styles measured below must be there before typing and measuring.
+    page.wait_for_load_state()
     assert has_no_horizontal_scroll(page)
 
     page.get_by_label("Koperasi").select_option(label=cooperative.name)
@@ -96,6 +99,8 @@ def test_assistant_logs_a_visit_on_a_phone_and_staff_see_the_followup_overdue(
     expect(page.get_by_test_id("followup-row")).not_to_contain_text("Terlambat")
     photo = page.get_by_test_id("attachments").locator("img")
     expect(photo).to_be_visible()
+    # Visible is not loaded: its natural size is 0 until the image has arrived.
+    page.wait_for_function("(img) => img.complete && img.naturalWidth > 0", arg=photo.element_handle())
     assert page.evaluate("(img) => img.naturalWidth", photo.element_handle()) == 1600
     assert has_no_horizontal_scroll(page)
     assert foreign_requests(page, live_server) == []
@@ -132,10 +137,14 @@ def test_a_form_with_an_error_keeps_what_was_typed(open_page, live_server, make_
     page.get_by_label("Yang ditemui").fill("Ibu bendahara")
     page.get_by_role("button", name="Simpan kunjungan").click()  # findings left empty
     expect(page.get_by_text("Periksa isian yang ditandai")).to_be_visible()
+    # The form came back by the script's form.submit(), which Playwright does not wait for:
+    # the page's scripts must have run before "Simpan" (else an ordinary post, not the outbox).
+    page.wait_for_load_state("domcontentloaded")
     expect(page.get_by_label("Kelembagaan")).to_be_checked()
     expect(page.get_by_label("Yang ditemui")).to_have_value("Ibu bendahara")
     page.get_by_label("Temuan").fill("Rapat anggota belum terjadwal.")
     page.get_by_role("button", name="Simpan kunjungan").click()
     expect(page.get_by_test_id("save-status")).to_contain_text("Tersimpan")
+    expect(page.get_by_test_id("saved-link")).to_be_visible()  # the server's answer, not "Tersimpan di ponsel"
     assert CoachingVisit.objects.count() == 1
     assert foreign_requests(page, live_server) == []
