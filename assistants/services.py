@@ -127,7 +127,7 @@ def visit_log(
     someone else's visit is a ``ValidationError`` on ``submission_id``: that visit is
     never handed to ``user``.
     """
-    existing = CoachingVisit.objects.filter(submission_id=submission_id).first()
+    existing = _saved_under(submission_id)
     if existing is not None:
         return _resubmitted(existing, user=user), False
     try:
@@ -135,7 +135,10 @@ def visit_log(
             visit = CoachingVisit(submission_id=submission_id, created_by=user, **fields)
             visit.latitude, visit.longitude = _point(visit.latitude), _point(visit.longitude)
             visit.distance_m = _distance(visit)
-            visit.full_clean()
+            # The id's uniqueness is the database's: a copy of this submission saved since
+            # the look-up above is the IntegrityError below (the visit saved the first
+            # time), not a validation error that would refuse the visit on the phone.
+            visit.full_clean(exclude=["submission_id"])
             visit.save()
             visit.topics.set(topics)
             visit.officers.set(officers)
@@ -143,7 +146,7 @@ def visit_log(
             _followups(visit=visit, user=user, new_followups=new_followups, close_followups=close_followups)
     except IntegrityError:
         # Two copies of the same submission raced: the other one won; return it.
-        existing = CoachingVisit.objects.filter(submission_id=submission_id).first()
+        existing = _saved_under(submission_id)
         if existing is None:
             raise
         return _resubmitted(existing, user=user), False
@@ -153,6 +156,10 @@ def visit_log(
 SUBMISSION_ID_TAKEN = _(
     "ID kiriman ini sudah dipakai kunjungan lain. Formulir diberi ID baru: periksa isiannya lalu kirim lagi."
 )
+
+
+def _saved_under(submission_id) -> CoachingVisit | None:
+    return CoachingVisit.objects.filter(submission_id=submission_id).first()
 
 
 def _resubmitted(visit: CoachingVisit, *, user) -> CoachingVisit:

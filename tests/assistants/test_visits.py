@@ -90,6 +90,32 @@ def test_a_retry_with_the_same_submission_id_returns_the_saved_visit(client_as, 
     assert FollowUp.objects.filter(action="A").count() == 1
 
 
+def test_a_copy_saved_while_the_retry_was_checked_is_the_duplicate_not_a_refusal(client_as, pendamping, office, topics, monkeypatch):
+    """The phone sends again while its first send is still being saved: the first commits
+    after the second one's look-ups (the view's and the service's). The second gets the
+    visit saved the first time (the unique index), not a 400 that the outbox would show
+    as refused."""
+    from assistants.views.visits import VisitCreateView
+
+    client = client_as(pendamping)
+    data = visit_post(office, topics=[topics[0].pk])
+    first = client.post(reverse("assistants:visit_add"), data, HTTP_ACCEPT="application/json")
+    assert first.status_code == 201
+    real, looked_up = services._saved_under, []
+
+    def not_yet_then_saved(submission_id):
+        looked_up.append(submission_id)
+        return None if len(looked_up) == 1 else real(submission_id)
+
+    monkeypatch.setattr(VisitCreateView, "already_saved", lambda self, submission_id: None)
+    monkeypatch.setattr(services, "_saved_under", not_yet_then_saved)
+    second = client.post(reverse("assistants:visit_add"), data, HTTP_ACCEPT="application/json")
+    assert second.status_code == 200, second.content
+    assert second.json()["duplicate"] is True and second.json()["id"] == first.json()["id"]
+    assert len(looked_up) == 2  # the second look-up came after the unique index refused the copy
+    assert CoachingVisit.objects.filter(submission_id=data["submission_id"]).count() == 1
+
+
 def test_the_service_is_idempotent_too(pendamping, office):
     sid = uuid.uuid4()
     fields = {"cooperative": office.mine, "visit_date": datetime.date(2026, 3, 1), "kind": "monev", "findings": "x", "assistant": office.me}
