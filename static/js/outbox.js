@@ -74,6 +74,22 @@
     return tx(STORE, "readonly", function (store) { return promisify(store.get(id)); });
   }
 
+  /* Change the stored entry ``id`` in place, in one transaction (nothing if it is gone). */
+  function update(id, change) {
+    return tx(STORE, "readwrite", function (store) {
+      return promisify(store.get(id)).then(function (entry) {
+        if (!entry) return null;
+        change(entry);
+        entry.updated = Date.now();
+        store.put(entry);
+        return entry;
+      });
+    }).then(function (entry) {
+      if (entry) notify();
+      return entry;
+    });
+  }
+
   function remove(id) {
     return tx(STORE, "readwrite", function (store) { store.delete(id); }).then(notify);
   }
@@ -196,8 +212,9 @@
           return { state: "network" };
         }).then(function (result) {
           if (result.state === "sent") return remove(id).then(function () { return result; });
-          return get(id).then(function (current) {
-            if (!current) return result;
+          // Read and written in one transaction: an entry the user discarded while it was
+          // being sent stays discarded (a separate read, then write, put it back).
+          return update(id, function (current) {
             current.claimedUntil = 0;
             current.attempts = (current.attempts || 0) + 1;
             current.lastTry = Date.now();
@@ -211,8 +228,7 @@
               current.state = "pending";
             }
             if (result.state === "session") current.message = "";
-            return put(current).then(function () { return result; });
-          });
+          }).then(function () { return result; });
         });
       });
     });

@@ -15,14 +15,31 @@
   var PAGE_CACHE_PREFIX = "kr-pages";
   var LAST_USER = "kr-last-user";
 
-  function clearPageCaches() {
-    try { localStorage.removeItem("kr-offline-data-at"); } catch (e) { /* private mode */ }
-    if (!window.caches) return Promise.resolve();
+  function deletePageCaches() {
     return caches.keys().then(function (names) {
       return Promise.all(names.filter(function (name) { return name.indexOf(PAGE_CACHE_PREFIX) === 0; }).map(function (name) {
         return caches.delete(name);
       }));
     }).catch(function () { /* nothing to clear */ });
+  }
+
+  // The worker empties them itself after the page copies it is still writing (one of them
+  // could land after a deletion from here); 3 s without its answer: deleted from here.
+  function clearPageCaches() {
+    try { localStorage.removeItem("kr-offline-data-at"); } catch (e) { /* private mode */ }
+    if (!window.caches) return Promise.resolve();
+    var worker = navigator.serviceWorker && navigator.serviceWorker.controller;
+    var byWorker = !worker ? Promise.resolve() : new Promise(function (resolve) {
+      var timer = setTimeout(resolve, 3000);
+      navigator.serviceWorker.addEventListener("message", function done(event) {
+        if (event.data !== "kr-pages-cleared") return;
+        navigator.serviceWorker.removeEventListener("message", done);
+        clearTimeout(timer);
+        resolve();
+      });
+      worker.postMessage("kr-clear-pages");
+    });
+    return byWorker.then(deletePageCaches);
   }
 
   function lastUser() {
@@ -85,6 +102,11 @@
   var flushing = null;
   function flush(includeRejected) {
     if (!user) return Promise.resolve([]);
+    if (flushing && includeRejected) {
+      // "Kirim sekarang" asks for the refused visits too: a send already running skips
+      // them, so send again once it is done rather than answer with its results.
+      return flushing.then(function () { return flush(true); });
+    }
     if (flushing) return flushing;
     flushing = O.flush({ user: user, includeRejected: !!includeRejected }).catch(function () { return []; }).then(function (results) {
       flushing = null;
@@ -114,12 +136,15 @@
     try {
       var at = JSON.parse(localStorage.getItem(DATA_AT) || "null");
       if (!force && at && at.user === user && Date.now() - at.time < 5 * 60000) return;
-      localStorage.setItem(DATA_AT, JSON.stringify({ user: user, time: Date.now() }));
     } catch (e) { /* fetch anyway */ }
     fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } }).then(function (r) {
       return r.ok && !r.redirected ? r.json() : null;
     }).then(function (data) {
-      if (data && String(data.user) !== user) clearPageCaches();
+      if (!data) return;
+      if (String(data.user) !== user) { clearPageCaches(); return; }
+      // Noted once the copy is here: a fetch cut short (a tap on a link, a reload) must
+      // not hold the next page back from asking again for five minutes.
+      try { localStorage.setItem(DATA_AT, JSON.stringify({ user: user, time: Date.now() })); } catch (e) { /* full */ }
     }).catch(function () { /* offline */ });
   }
 

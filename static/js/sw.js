@@ -53,12 +53,27 @@ function withTimeout(promise, ms) {
   });
 }
 
+// Page copies being written, and a count of "Keluar"s: a copy of the previous user's
+// page must not land in the cache after it was emptied (see the "message" handler).
+var pageWrites = [];
+var clearings = 0;
+
+function keepPage(url, copy) {
+  var at = clearings;
+  var write = caches.open(PAGE_CACHE).then(function (cache) {
+    if (at !== clearings) return null; // fetched before a "Keluar": not kept
+    return cache.put(pageKey(url), copy);
+  }).catch(function () { /* quota, an aborted body: not kept */ });
+  pageWrites.push(write);
+  write.then(function () { pageWrites.splice(pageWrites.indexOf(write), 1); });
+  return write;
+}
+
 function networkFirst(request, url) {
   var network = fetch(request);
   return withTimeout(network, NETWORK_TIMEOUT_MS).then(function (response) {
     if (response.ok && !response.redirected && response.type === "basic") {
-      var copy = response.clone();
-      caches.open(PAGE_CACHE).then(function (cache) { return cache.put(pageKey(url), copy); });
+      keepPage(url, response.clone());
     }
     return response;
   }).catch(function (error) {
@@ -113,5 +128,21 @@ self.addEventListener("sync", function (event) {
     return KROutbox.getMeta("user").then(function (user) {
       return user ? KROutbox.flush({ user: user }) : null;
     });
+  }));
+});
+
+// "Keluar" (pwa.js): empty the page caches once the copies being written are done, so that
+// none of them lands after the caches were emptied, then say so to the page.
+self.addEventListener("message", function (event) {
+  if (event.data !== "kr-clear-pages") return;
+  clearings += 1;
+  event.waitUntil(Promise.all(pageWrites.slice()).then(function () {
+    return caches.keys();
+  }).then(function (names) {
+    return Promise.all(names.filter(function (name) { return name.indexOf("kr-pages-") === 0; }).map(function (name) {
+      return caches.delete(name);
+    }));
+  }).then(function () {
+    if (event.source) event.source.postMessage("kr-pages-cleared");
   }));
 });
