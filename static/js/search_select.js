@@ -30,6 +30,7 @@
   }
 
   var PAGE = 20;
+  var THROTTLE = 300;  // ms without typing before a search leaves
 
   // The user's offline copy (assistants:offline_data): what a search field with
   // data-search-offline searches without signal. One fetch a page; the service worker
@@ -78,12 +79,90 @@
     var more = false;
     var failed = false;
     var controller = null;
+    // Searches are numbered: an answer (from the server or the offline copy) for any but the
+    // newest is outdated and shown nowhere, since answers can come back in any order.
+    var sequence = 0;
+    var waiting = null;  // the search held back until the user pauses typing (its timer)
     var emptyLabel = "";
     Array.prototype.forEach.call(select.options, function (option) {
       if (option.value === "") { emptyLabel = option.textContent; }
     });
     var plugins = select.multiple ? ["remove_button"] : [];
     if (!select.multiple && !select.required) { plugins.push("clear_button"); }
+
+    // Tom Select counts the searches under way and drops its "loading" class at zero; its
+    // load callback also redraws the list and reopens it when the field has the focus. A
+    // search ended without an answer to show (replaced, or dropped when an option is picked)
+    // is taken off that count alone, as Tom Select's own throttle does for a search it drops.
+    function release(control) {
+      control.loading = Math.max(control.loading - 1, 0);
+      if (!control.loading) { control.wrapper.classList.remove(control.settings.loadingClass); }
+    }
+
+    function search(control, query, request, callback) {
+      var params = new URLSearchParams({ q: query });
+      depends.forEach(function (field) { if (field.value) { params.set(field.name, field.value); } });
+      var separator = url.indexOf("?") === -1 ? "?" : "&";
+      if (controller) { controller.abort(); }  // an older search still under way is outdated
+      var mine = controller = new AbortController();
+      failed = false;
+      fetch(url + separator + params.toString(), {
+        headers: { Accept: "application/json" }, credentials: "same-origin", signal: mine.signal
+      }).then(function (response) {
+        if (!response.ok) { throw new Error(response.status); }
+        return response.json();
+      }).catch(function (error) {
+        if (request !== sequence || !select.dataset.searchOffline) { throw error; }
+        // No signal: the offline copy of the user's own rows.
+        return offlineResults(select.dataset.searchOffline, query);
+      }).then(function (data) {
+        if (controller === mine) { controller = null; }
+        if (request !== sequence) { release(control); return; }
+        more = Boolean(data.more);
+        // Only this answer's rows (and what is chosen): earlier answers do not linger.
+        control.clearOptions();
+        control.loadedSearches = {};
+        callback(data.results);
+      }, function () {
+        if (controller === mine) { controller = null; }
+        if (request !== sequence) { release(control); return; }
+        // Failed (or aborted by the browser): the callback all the same, or Tom Select keeps
+        // its "loading" class; the list says the search failed instead of showing the rows
+        // of an earlier query as if they matched this one.
+        failed = true;
+        more = false;
+        control.clearOptions();
+        control.loadedSearches = {};
+        callback();
+      });
+    }
+
+    // A pick, or the focus leaving, ends the typing: the input refresh Tom Select still holds
+    // (refreshThrottle, 300 ms after the last letter) would search again, reopen the list and
+    // take the focus from the field the user has moved to; the search held back until typing
+    // pauses would do the same. A pick also makes the search under way outdated. What the
+    // list now holds answers no query the field has: the next focus asks for the first page.
+    function stopSearching(control, dropAnswer) {
+      var dropped = false;
+      if (control.refreshTimeout) {
+        window.clearTimeout(control.refreshTimeout);
+        control.refreshTimeout = null;
+        dropped = true;
+      }
+      if (waiting) {
+        window.clearTimeout(waiting);
+        waiting = null;
+        release(control);
+        dropped = true;
+      }
+      if (dropAnswer && controller) {
+        sequence += 1;
+        controller.abort();  // its own handler takes it off Tom Select's count
+        controller = null;
+        dropped = true;
+      }
+      if (dropped) { control.wrapper.classList.remove("preloaded"); }
+    }
 
     var settings = {
       valueField: "id",
@@ -93,7 +172,9 @@
       score: function () { return function () { return 1; }; },  // the server has matched
       maxOptions: null,
       preload: "focus",
-      loadThrottle: 300,
+      // The 300 ms pause in typing is this file's own timer (below), not Tom Select's
+      // loadThrottle, whose timer cannot be stopped when an option is picked.
+      loadThrottle: null,
       allowEmptyOption: false,
       hidePlaceholder: false,
       placeholder: select.dataset.placeholder || emptyLabel || TEXT.placeholder,
@@ -101,40 +182,17 @@
       closeAfterSelect: true,
       shouldLoad: function (query) { return query.length === 0 || query.length >= minChars; },
       load: function (query, callback) {
-        var self = this;
-        var params = new URLSearchParams({ q: query });
-        depends.forEach(function (field) { if (field.value) { params.set(field.name, field.value); } });
-        var separator = url.indexOf("?") === -1 ? "?" : "&";
-        if (controller) { controller.abort(); }
-        controller = new AbortController();
-        failed = false;
-        fetch(url + separator + params.toString(), {
-          headers: { Accept: "application/json" }, credentials: "same-origin", signal: controller.signal
-        }).then(function (response) {
-          if (!response.ok) { throw new Error(response.status); }
-          return response.json();
-        }).then(function (data) {
-          more = Boolean(data.more);
-          // Only this answer's rows (and what is chosen): earlier answers do not linger.
-          self.clearOptions();
-          self.loadedSearches = {};
-          callback(data.results);
-        }).catch(function (error) {
-          if (error.name === "AbortError") { return; }
-          if (!select.dataset.searchOffline) { throw error; }
-          // No signal: the offline copy of the user's own rows.
-          return offlineResults(select.dataset.searchOffline, query).then(function (data) {
-            more = data.more;
-            self.clearOptions();
-            self.loadedSearches = {};
-            callback(data.results);
-          });
-        }).catch(function (error) {
-          if (error && error.name === "AbortError") { return; }
-          failed = true;
-          more = false;
-          callback();
-        });
+        var control = this;
+        if (waiting) {  // typing went on: only the newest query is searched
+          window.clearTimeout(waiting);
+          release(control);
+        }
+        sequence += 1;
+        var request = sequence;
+        waiting = window.setTimeout(function () {
+          waiting = null;
+          search(control, query, request, callback);
+        }, THROTTLE);
       },
       render: {
         option: function (data) { return "<div>" + text(data.text) + "</div>"; },
@@ -169,15 +227,19 @@
       control.control_input.addEventListener("blur", function () {
         window.setTimeout(function () {
           var active = document.activeElement;
-          if (!control.isFocused || control.wrapper.contains(active) || control.dropdown.contains(active)) { return; }
+          if (control.wrapper.contains(active) || control.dropdown.contains(active)) { return; }
+          stopSearching(control, false);  // a late answer is still taken in, the list closed
+          if (!control.isFocused) { return; }
           control.isFocused = false;
           control.close();
           control.refreshState();
         }, 0);
       });
     }
+    control.on("item_add", function () { stopSearching(control, true); });
     depends.forEach(function (field) {
       field.addEventListener("change", function () {
+        stopSearching(control, true);  // an answer for the former choice there is outdated
         control.clear();
         control.clearOptions();
         control.wrapper.classList.remove("preloaded");

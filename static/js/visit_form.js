@@ -188,7 +188,7 @@
     slot.innerHTML = html + "</fieldset>";
   }
 
-  function followupsFromOfflineCopy(slot, cooperative) {
+  function followupsFromOfflineCopy(slot, cooperative, current) {
     var url = pwaRoot && pwaRoot.dataset.offlineDataUrl;
     if (!url) return Promise.reject(new Error("no copy"));
     // The service worker answers from its copy when the network fails.
@@ -196,26 +196,38 @@
       if (!r.ok || r.redirected) throw new Error("status " + r.status);
       return r.json();
     }).then(function (data) {
+      if (!current()) return false;
       var row = (data.cooperatives || []).filter(function (c) { return String(c.id) === String(cooperative); })[0];
       renderFollowups(slot, cooperative, row ? row.open_followups : []);
+      return true;
     });
   }
+
+  // Each change of cooperative asks again; the answers can come back in any order (a slow
+  // one, the offline copy), so only the answer for the newest request is shown: a late one
+  // for a cooperative chosen before would list another cooperative's follow-ups.
+  var followupsRequest = 0;
 
   function loadFollowups(cooperative) {
     var slot = document.getElementById("open-followups-slot");
     if (!slot || !form.dataset.followupsUrl) return;
     var url = form.dataset.followupsUrl + "?cooperative=" + encodeURIComponent(cooperative || "");
-    function done() {
-      if (pendingChecks) { apply(pendingChecks); pendingChecks = null; }
+    followupsRequest += 1;
+    var request = followupsRequest;
+    function current() { return request === followupsRequest; }
+    function done(shown) {
+      if (shown && pendingChecks) { apply(pendingChecks); pendingChecks = null; }
     }
     fetch(url, { credentials: "same-origin" }).then(function (r) {
       if (!r.ok || r.redirected) throw new Error("status " + r.status);
       return r.text();
     }).then(function (html) {
+      if (!current()) return;
       slot.innerHTML = html;
-      done();
+      done(true);
     }).catch(function () {
-      return followupsFromOfflineCopy(slot, cooperative).then(done);
+      if (!current()) return;
+      return followupsFromOfflineCopy(slot, cooperative, current).then(done);
     }).catch(function () { /* no copy either: the list stays as it was */ });
   }
 
