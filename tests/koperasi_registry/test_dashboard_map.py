@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cooperatives.choices import Lifecycle
-from cooperatives.models import District, Village
+from cooperatives.models import Cooperative, District, Village
 from koperasi_registry.dashboard.selectors import geo
 from koperasi_registry.dashboard.selectors.office import village_coverage
 from tests.factories import CooperativeFactory, RatFilingFactory
@@ -132,11 +132,19 @@ def test_the_points_are_capped_for_a_national_install(client_as, kabid, office, 
     monkeypatch.setattr(geo, "POINT_LIMIT", 2)
     client = client_as(kabid)
     collection = data(client)
-    assert len(collection["features"]) == 2 and collection["truncated"] is True and collection["limit"] == 2
+    assert 1 <= len(collection["features"]) <= 2 and collection["truncated"] is True and collection["limit"] == 2
     html = client.get(MAP).content.decode()
     assert 'data-testid="truncated"' in html and "Pilih satu kecamatan" in html
     assert data(client, f"district={office['tempunak'].pk}")["truncated"] is False  # exactly 2
     assert 'data-testid="truncated"' not in client.get(MAP + f"?district={office['tempunak'].pk}").content.decode()
+
+
+def test_a_sample_beyond_the_limit_is_every_kth_point_from_the_first_not_the_first_ones(sintang):
+    cooperatives = [CooperativeFactory() for _ in range(12)]
+    pks = sorted(c.pk for c in cooperatives)
+    located = Cooperative.objects.filter(pk__in=pks[1:])  # 11 points, the first id not among them
+    assert list(geo.spread(located, total=11, limit=4).values_list("pk", flat=True)) == pks[1::3]  # 4: ids 2, 5, 8, 11
+    assert list(geo.spread(located, total=11, limit=20).values_list("pk", flat=True)) == pks[1:]  # all fit
 
 
 def test_a_province_or_national_map_sends_a_bounded_sample_and_a_kabupaten_its_points(
@@ -152,7 +160,8 @@ def test_a_province_or_national_map_sends_a_bounded_sample_and_a_kabupaten_its_p
     settings.OFFICE_REGENCY_CODE = ""  # a national install
     for layer in ("", "layer=villages"):
         collection = data(client, layer)
-        assert len(collection["features"]) == 2 and collection["truncated"] is True and collection["limit"] == 2
+        # Every k-th by id from the first (k = located / limit, rounded up): at most the limit.
+        assert 1 <= len(collection["features"]) <= 2 and collection["truncated"] is True and collection["limit"] == 2
     html = client.get(MAP).content.decode()
     assert 'data-testid="truncated"' in html and "Pilih satu kecamatan" in html
     assert data(client, "region=61")["limit"] == 2  # a province

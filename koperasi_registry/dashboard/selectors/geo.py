@@ -9,7 +9,8 @@ Every function is one query whatever the number of rows; the GeoJSON features ar
 lined up in Python from ``values_list`` rows (no model instances).
 """
 
-from django.db.models import Avg, Count, Exists, OuterRef, Q, Subquery
+from django.db.models import Avg, Count, Exists, F, OuterRef, Q, Subquery
+from django.db.models.functions import Mod
 from django.urls import reverse
 
 from cooperatives.choices import Status, VillageKind
@@ -23,8 +24,8 @@ from .cache import cached_figures
 # A national install could send 200,000 points: beyond this the data is cut and the page
 # asks for a kecamatan. One kabupaten (or one kecamatan) gets up to POINT_LIMIT, as a
 # single office always had; a province or the whole country, without a kecamatan chosen,
-# only the first WIDE_POINT_LIMIT (about 300 bytes of JSON a point: under 300 KB whatever
-# the data size, where 20,000 points made 6 MB).
+# only about WIDE_POINT_LIMIT, every k-th by id (``spread``: about 300 bytes of JSON a
+# point, under 300 KB whatever the data size, where 20,000 points made 6 MB).
 POINT_LIMIT = 20_000
 WIDE_POINT_LIMIT = 800
 
@@ -71,6 +72,19 @@ def point_limit(period: Period) -> int:
     if period.district is not None or period.scope.level == REGENCY:
         return POINT_LIMIT
     return min(WIDE_POINT_LIMIT, POINT_LIMIT)
+
+
+def spread(queryset, *, total: int, limit: int):
+    """The points sent, in id order: all of them when they fit; beyond ``limit`` (a
+    province or the country), every k-th by id (k = total / limit, rounded up), so that
+    the sample covers the whole map in proportion to where the points are, instead of the
+    first kabupaten by id (ids follow the order the data came in, office by office),
+    counted from the first point, which is always in. One pass over the rows, no sort."""
+    if total <= limit:
+        return queryset.order_by("pk")
+    every = -(-total // limit)
+    first = Subquery(queryset.order_by("pk").values("pk")[:1])
+    return queryset.annotate(turn=Mod(F("pk") - first, every)).filter(turn=0).order_by("pk")
 
 
 # --- Querysets ---------------------------------------------------------------------------
@@ -173,15 +187,15 @@ def cooperative_features(*, user, period: Period, limit: int | None = None) -> d
     """GeoJSON ``FeatureCollection`` of the period's located cooperatives (at most ``limit``,
     with ``truncated``), in one query."""
     limit = point_limit(period) if limit is None else limit
+    total = location_summary(user=user, period=period)["located"]
     rows = list(
-        located_cooperatives(user=user, period=period)
-        .order_by("pk")
+        spread(located_cooperatives(user=user, period=period), total=total, limit=limit)
         .values_list(
             "pk", "name", "latitude", "longitude", "status", "is_merah_putih",
             "village__kind", "village__name", "village__district__name",
         )[: limit + 1]
     )
-    truncated = len(rows) > limit
+    truncated = total > limit
     statuses = {status.value: str(status.label) for status in Status}
     kinds = {kind.value: str(kind.label) for kind in VillageKind}
     detail_url = _url_maker("cooperatives:cooperative_detail")
@@ -216,7 +230,7 @@ def village_features(*, user, period: Period, limit: int | None = None) -> dict:
     def per_village(aggregate):
         return Subquery(in_village.annotate(value=aggregate).values("value"))
 
-    rows = list(
+    villages = (
         office_villages(period)
         .filter(pk__in=located.order_by().values("village"))
         .annotate(
@@ -225,13 +239,16 @@ def village_features(*, user, period: Period, limit: int | None = None) -> dict:
             longitude=per_village(Avg("longitude")),
             located=per_village(Count("pk")),
         )
-        .order_by("pk")
+    )
+    total = village_summary(user=user, period=period)["placed"]
+    rows = list(
+        spread(villages, total=total, limit=limit)
         .values_list(
             "pk", "kind", "name", "district__name", "latitude", "longitude", "located",
             "has_active", "has_merah_putih",
         )[: limit + 1]
     )
-    truncated = len(rows) > limit
+    truncated = total > limit
     kinds = {kind.value: str(kind.label) for kind in VillageKind}
     list_url = reverse("cooperatives:cooperative_list")
     features = [
