@@ -4,14 +4,18 @@ row count."""
 
 import datetime
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import connections
 from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, IntegerField, Max, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from cooperatives.models import Cooperative, District, Regency
+from cooperatives.models.offices import scope_label
 from cooperatives.querysets import visible_by_district_q
 from cooperatives.status import status_date
+from koperasi_registry.access import KABID
 
 from . import coaching, conf
 from .choices import FollowUpStatus
@@ -88,6 +92,38 @@ def visit_list(*, user):
         .prefetch_related("topics")
         .annotate(followup_count=_count(FollowUp.objects.filter(visit=OuterRef("pk"))))
     )
+
+
+def visit_record_office(*, visit: CoachingVisit) -> dict:
+    """The office a visit's record (berita acara) is made in, and who signs "Mengetahui":
+    the office of the visit's kabupaten/kota and its Kabid (an active Kabid whose office
+    scope is that kabupaten/kota; users without one have ``OFFICE_REGENCY_CODE``), the
+    first by name; ``head`` None when it has none (the line is left to be written by hand),
+    never another office's Kabid. ``name``: that Kabid's office label, else
+    ``OFFICE_NAME`` for the installation's own office, else the kabupaten's automatic
+    name. One query (two for another office without a labelled Kabid)."""
+    regency = visit.cooperative.village.code[:5]
+    kabid = (
+        get_user_model().objects.filter(groups__name=KABID, is_active=True)
+        .annotate(
+            office_code=Coalesce("office_scope__code", Value(settings.OFFICE_REGENCY_CODE)),
+            office_label=Coalesce("office_scope__label", Value("")),
+        )
+        .filter(office_code=regency)
+        .order_by("first_name", "last_name", "pk")
+        .values("first_name", "last_name", "username", "office_label")
+        .first()
+    )
+    head = None
+    if kabid is not None:
+        head = f"{kabid['first_name']} {kabid['last_name']}".strip() or kabid["username"]
+    if kabid is not None and kabid["office_label"]:
+        name = kabid["office_label"]
+    elif regency == settings.OFFICE_REGENCY_CODE:
+        name = settings.OFFICE_NAME
+    else:
+        name = scope_label(regency)
+    return {"name": name, "head": head}
 
 
 def visit_detail_queryset(*, user):

@@ -2,27 +2,16 @@
 acara kunjungan) and a cooperative taking its point from a visit."""
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext
 from django.views import View
 from django.views.generic import DetailView
 
-from koperasi_registry.access import KABID, PermissionRequiredMixin
+from koperasi_registry.access import PermissionRequiredMixin
 
 from .. import conf, locations, selectors
 from ..models import CoachingVisit
-
-
-def office_head():
-    """The name signing "Mengetahui" on the record: the first active Kabid (one query), or
-    ``None`` (the line is then left blank to be written by hand)."""
-    user = (
-        get_user_model().objects.filter(groups__name=KABID, is_active=True)
-        .order_by("first_name", "last_name", "pk").only("first_name", "last_name", "username").first()
-    )
-    return (user.get_full_name() or user.username) if user else None
 
 
 class VisitPrintView(PermissionRequiredMixin, DetailView):
@@ -36,8 +25,9 @@ class VisitPrintView(PermissionRequiredMixin, DetailView):
         return selectors.visit_detail_queryset(user=self.request.user)
 
     def get_context_data(self, **kwargs):
+        office = selectors.visit_record_office(visit=self.object)
         return super().get_context_data(
-            office_head=office_head(), max_distance=conf.visit_max_distance_m(), **kwargs
+            record_office=office["name"], office_head=office["head"], max_distance=conf.visit_max_distance_m(), **kwargs
         )
 
 

@@ -19,7 +19,9 @@ from assistants.presence import Presence, presence
 from cooperatives.models import Cooperative
 from tests.assistants.factories import CoachingVisitFactory, FollowUpFactory
 from tests.assistants.test_visits import visit_post
+from koperasi_registry import access
 from tests.factories import CooperativeFactory
+from tests.koperasi_registry.test_office_scope import country, scoped  # noqa: F401 (a fixture)
 from tests.query_budgets import QUERY_BUDGETS
 
 D, J, TP, TL, KT = (
@@ -443,3 +445,22 @@ def test_distances_are_recomputed_a_chunk_of_cooperatives_at_a_time(staf, sintan
     assert written == 5
     assert {CoachingVisit.objects.get(pk=v.pk).distance_m for v in visits} == {1112}
     assert locations.visits_distances_refresh(cooperative_ids=[c.pk for c in cooperatives], chunk_size=2) == 0
+
+
+@pytest.mark.django_db
+def test_the_record_names_the_visits_own_office_and_its_kabid(client_as, make_user, country, settings):  # noqa: F811
+    """In an installation shared by several offices the berita acara of a Melawi visit is
+    Melawi's: its header and its Kabid, never Sintang's; an office without a Kabid leaves
+    the line to be written by hand."""
+    settings.OFFICE_REGENCY_CODE = ""
+    scoped(make_user(access.KABID, username="kabid-sintang", first_name="Kabid", last_name="Sintang"), "61.05")
+    scoped(make_user(access.KABID, username="kabid-melawi", first_name="Kabid", last_name="Melawi"), "61.10")
+    client = client_as(scoped(make_user(access.ADMIN, username="admin-nasional"), ""))
+
+    html = client.get(reverse("assistants:visit_print", args=[CoachingVisitFactory(cooperative=country["61.10"]).pk])).content.decode()
+    assert 'data-testid="office">Dinas Koperasi Kabupaten Melawi<' in html
+    assert 'data-testid="sign-kabid">(Kabid Melawi)' in html and "Kabid Sintang" not in html
+
+    html = client.get(reverse("assistants:visit_print", args=[CoachingVisitFactory(cooperative=country["13.11"]).pk])).content.decode()
+    assert 'data-testid="office">Dinas Koperasi Kabupaten Solok Selatan<' in html
+    assert 'data-testid="sign-kabid">(<span class="dots"></span>)' in html
