@@ -48,21 +48,16 @@ def cooperative_locate_from_visit(*, visit: CoachingVisit, user) -> int:
     cooperative._history_user = user
     cooperative._change_reason = change_reason(visit)
     # ``signals.follow_a_moved_point`` then computes its visits' distances again, with the
-    # same user and note in their history (``visit_distances_refresh``).
+    # same user and note in their history (``visits_distances_refresh``).
     cooperative.save(update_fields=["latitude", "longitude", "updated_at"])
     visit.cooperative = cooperative
     return getattr(cooperative, "_distances_refreshed", 0)
 
 
-def visit_distances_refresh(*, cooperative: Cooperative, user=None, reason=None) -> int:
-    """Compute again the distance of every visit of ``cooperative`` that has a fix (after
-    its point changed: taken from a visit, edited on its form or in the admin)."""
-    return visits_distances_refresh(cooperative_ids=[cooperative.pk], user=user, reason=reason)
-
-
 def visits_distances_refresh(*, cooperative_ids, user=None, reason=None, chunk_size: int = 500) -> int:
     """Compute again the distances of the visits with a fix of these cooperatives, from their
-    stored points (also after a spreadsheet import moved many at once), a chunk of
+    stored points, after those changed (taken from a visit, edited on the cooperative's
+    form or in the admin, or many at once by a spreadsheet import), a chunk of
     cooperatives at a time. Only visits whose distance changes are written, recorded in
     their history with ``user`` and ``reason``. Returns how many visits were written."""
     ids = sorted(set(cooperative_ids))

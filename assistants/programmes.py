@@ -1,13 +1,51 @@
-"""Reads of the coaching programmes and financing proposals: their lists, a programme's
-participants with its monitoring visits, a proposal's status changes."""
+"""Reads of the office's plans: coaching targets (the list, a target's progress), the
+coaching programmes and financing proposals (their lists, a programme's participants
+with its monitoring visits, a proposal's status changes)."""
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import Count, OuterRef, Subquery
 
-from cooperatives.models import Cooperative
+from cooperatives.models import Cooperative, Regency
 from cooperatives.querysets import visible_cooperatives_q
 
-from .models import CoachingVisit, FinancingProposal, Programme, ProgrammeParticipation
-from .selectors import _count
+from . import coaching, conf
+from .models import CoachingTarget, CoachingVisit, FinancingProposal, Programme, ProgrammeParticipation
+from .selectors import _count, coached_cooperative_ids
+
+
+def target_list(*, user):
+    """The targets of the offices inside the user's scope (``CoachingTargetQuerySet``), each
+    with its office's kabupaten/kota (``office_regency``) or province (``office_province``)
+    name, read in the same query."""
+    return (
+        CoachingTarget.objects.visible_to(user)
+        .select_related("district")
+        .annotate(
+            office_regency=Subquery(Regency.objects.filter(code=OuterRef("office_code")).values("name")[:1]),
+            office_province=Subquery(
+                Regency.objects.filter(province_code=OuterRef("office_code")).values("province_name")[:1]
+            ),
+        )
+    )
+
+
+def target_progress(*, target: CoachingTarget, user) -> dict:
+    """Progress of a target: coached cooperatives against it, and by kecamatan."""
+    coached = Cooperative.objects.visible_to(user).filter(pk__in=coached_cooperative_ids(user=user, year=target.year))
+    if target.district_id:
+        coached = coached.filter(village__district_id=target.district_id)
+    by_district = list(
+        coached.order_by()
+        .values("village__district_id", "village__district__name")
+        .annotate(coached=Count("id"))
+        .order_by("village__district__name")
+    )
+    total = sum(row["coached"] for row in by_district)  # a handful of kecamatan rows, not cooperatives
+    return {
+        "progress": coaching.target_progress(coached=total, target=target.target_count),
+        "by_district": by_district,
+        "min_visits": conf.coached_min_visits(),
+        "kinds": conf.coached_visit_kinds(),
+    }
 
 
 def programme_list(*, user):

@@ -11,7 +11,7 @@ from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, Int
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from cooperatives.models import Cooperative, District, Regency
+from cooperatives.models import Cooperative, District
 from cooperatives.models.offices import scope_label
 from cooperatives.querysets import visible_by_district_q
 from cooperatives.status import status_date
@@ -22,7 +22,6 @@ from .choices import FollowUpStatus
 from .models import (
     Assignment,
     BusinessAssistant,
-    CoachingTarget,
     CoachingVisit,
     FollowUp,
     VisitSummary,
@@ -306,42 +305,6 @@ def assigned_unvisited_cooperatives(*, user, year: int, today: datetime.date | N
     visited = VisitSummary.objects.filter(cooperative=OuterRef("pk"), year=year)
     cooperatives = _registered_then(Cooperative.objects.visible_to(user), day=day, today=today)
     return cooperatives.filter(Exists(assigned)).exclude(Exists(visited))
-
-
-def target_list(*, user):
-    """The targets of the offices inside the user's scope (``CoachingTargetQuerySet``), each
-    with its office's kabupaten/kota (``office_regency``) or province (``office_province``)
-    name, read in the same query."""
-    return (
-        CoachingTarget.objects.visible_to(user)
-        .select_related("district")
-        .annotate(
-            office_regency=Subquery(Regency.objects.filter(code=OuterRef("office_code")).values("name")[:1]),
-            office_province=Subquery(
-                Regency.objects.filter(province_code=OuterRef("office_code")).values("province_name")[:1]
-            ),
-        )
-    )
-
-
-def target_progress(*, target: CoachingTarget, user) -> dict:
-    """Progress of a target: coached cooperatives against it, and by kecamatan."""
-    coached = Cooperative.objects.visible_to(user).filter(pk__in=coached_cooperative_ids(user=user, year=target.year))
-    if target.district_id:
-        coached = coached.filter(village__district_id=target.district_id)
-    by_district = list(
-        coached.order_by()
-        .values("village__district_id", "village__district__name")
-        .annotate(coached=Count("id"))
-        .order_by("village__district__name")
-    )
-    total = sum(row["coached"] for row in by_district)  # a handful of kecamatan rows, not cooperatives
-    return {
-        "progress": coaching.target_progress(coached=total, target=target.target_count),
-        "by_district": by_district,
-        "min_visits": conf.coached_min_visits(),
-        "kinds": conf.coached_visit_kinds(),
-    }
 
 
 # --- Monthly report --------------------------------------------------------------------

@@ -20,7 +20,7 @@ from cooperatives.signals import cooperatives_located
 from cooperatives.signals import cooperatives_moved as cooperatives_moved_signal
 
 from .models import CoachingVisit
-from .locations import visit_distances_refresh, visits_distances_refresh
+from .locations import visits_distances_refresh
 from .services import cooperatives_moved, followup_place_refresh, visit_summary_refresh
 
 
@@ -64,8 +64,8 @@ def follow_a_moved_point(sender, instance, created, **kwargs):
     previous = getattr(instance, "_previous_point", None)
     if created or previous is None or previous == (instance.latitude, instance.longitude):
         return
-    instance._distances_refreshed = visit_distances_refresh(
-        cooperative=instance, user=getattr(instance, "_history_user", None),
+    instance._distances_refreshed = visits_distances_refresh(
+        cooperative_ids=[instance.pk], user=getattr(instance, "_history_user", None),
         reason=getattr(instance, "_change_reason", None),
     )
 

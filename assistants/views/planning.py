@@ -16,7 +16,7 @@ from koperasi_registry.access import PermissionRequiredMixin, may_open, office_s
 from koperasi_registry.concurrency import VersionedFormViewMixin
 from koperasi_registry.views import FilteredTableView
 
-from .. import filtersets, plan_forms, plan_tables, programmes, selectors, services
+from .. import filtersets, plan_forms, plan_tables, programmes, services
 from ..choices import VisitKind
 from ..models import CoachingTarget, FinancingProposal, Programme
 
@@ -30,7 +30,7 @@ class CoachingTargetListView(PermissionRequiredMixin, FilteredTableView):
     add_url_name = "assistants:target_add"
 
     def get_queryset(self):
-        return selectors.target_list(user=self.request.user)
+        return programmes.target_list(user=self.request.user)
 
 
 class CoachingTargetProgressView(PermissionRequiredMixin, DetailView):
@@ -39,10 +39,10 @@ class CoachingTargetProgressView(PermissionRequiredMixin, DetailView):
     context_object_name = "target"
 
     def get_queryset(self):
-        return selectors.target_list(user=self.request.user)
+        return programmes.target_list(user=self.request.user)
 
     def get_context_data(self, **kwargs):
-        summary = selectors.target_progress(target=self.object, user=self.request.user)
+        summary = programmes.target_progress(target=self.object, user=self.request.user)
         labels = dict(VisitKind.choices)
         return super().get_context_data(kind_labels=[labels[k] for k in summary["kinds"]], **summary, **kwargs)
 
@@ -81,7 +81,7 @@ class CoachingTargetUpdateView(VersionedFormViewMixin, OfficeFormMixin, UpdateVi
     list_url_name = "assistants:target_list"
 
     def get_queryset(self):  # another office's target: 404
-        return selectors.target_list(user=self.request.user)
+        return programmes.target_list(user=self.request.user)
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "scope": office_scope(self.request.user)}

@@ -52,13 +52,13 @@ def test_coached_cooperatives_by_the_configured_rule(staf, coached_office):
 
 def test_target_progress_selector_and_page(client_as, staf, coached_office):
     target = CoachingTargetFactory(year=2026, target_count=4)
-    summary = selectors.target_progress(target=target, user=staf)
+    summary = programmes.target_progress(target=target, user=staf)
     assert (summary["progress"].coached, summary["progress"].percent, summary["progress"].remaining) == (2, 50, 2)
     assert {row["village__district_id"]: row["coached"] for row in summary["by_district"]} == {
         coached_office["district"].pk: 1, coached_office["other_district"].pk: 1,
     }
     local = CoachingTargetFactory(year=2026, district=coached_office["other_district"], target_count=1)
-    assert selectors.target_progress(target=local, user=staf)["progress"].reached is True
+    assert programmes.target_progress(target=local, user=staf)["progress"].reached is True
     page = client_as(staf).get(reverse("assistants:target_progress", args=[target.pk]))
     assert 'data-testid="coached">2<' in page.content.decode()
     assert 'data-testid="percent">50%<' in page.content.decode()

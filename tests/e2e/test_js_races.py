@@ -35,6 +35,17 @@ BODIES_READ = """
 """
 
 
+def open_form(open_page, live_server, user, path, *, watch_bodies=False):
+    """A phone's page signed in as ``user`` on the form at ``path``, its scripts loaded."""
+    page = open_page(PHONE)
+    if watch_bodies:
+        page.add_init_script(BODIES_READ)
+    log_in(page, live_server, user)
+    page.goto(f"{live_server.url}{path}")
+    page.wait_for_load_state()
+    return page
+
+
 def query_of(url) -> str:
     return parse_qs(urlsplit(url).query).get("q", [""])[0]
 
@@ -46,10 +57,7 @@ def test_an_option_picked_right_after_typing_keeps_the_focus_on_the_next_field(o
     staf = make_user(access.STAF)
     for name in ("KSP Kapuas Sejahtera", "KSP Kapuas Mandiri", "Koperasi Produsen Lain"):
         CooperativeFactory(name=name, jenis="simpan_pinjam")
-    page = open_page(PHONE)
-    log_in(page, live_server, staf)
-    page.goto(f"{live_server.url}/koperasi/kesehatan/tambah/")
-    page.wait_for_load_state()
+    page = open_form(open_page, live_server, staf, "/koperasi/kesehatan/tambah/")
     page.locator('select[name="cooperative"] + .ts-wrapper').click()
     options = page.locator("#id_cooperative-ts-dropdown .option")
     expect(options).to_have_count(3)  # the first page, asked for on focus
@@ -96,11 +104,7 @@ def test_a_late_answer_for_the_cooperative_chosen_before_does_not_replace_the_fo
         AssignmentFactory(assistant=assistant, cooperative=cooperative)
         FollowUpFactory(visit=CoachingVisitFactory(cooperative=cooperative), action=action, owner=user)
 
-    page = open_page(PHONE)
-    page.add_init_script(BODIES_READ)
-    log_in(page, live_server, user)
-    page.goto(f"{live_server.url}/pendampingan/kunjungan/catat/")
-    page.wait_for_load_state()
+    page = open_form(open_page, live_server, user, "/pendampingan/kunjungan/catat/", watch_bodies=True)
     held = []
 
     def hold_the_first(route):
@@ -133,11 +137,7 @@ def test_a_replaced_or_failed_search_leaves_no_loading_state(open_page, live_ser
     staf = make_user(access.STAF)
     for name in ("KSP Kapuas Sejahtera", "KSP Kapuas Mandiri", "Koperasi Produsen Lain"):
         CooperativeFactory(name=name, jenis="simpan_pinjam")
-    page = open_page(PHONE)
-    page.add_init_script(BODIES_READ)
-    log_in(page, live_server, staf)
-    page.goto(f"{live_server.url}/koperasi/kesehatan/tambah/")
-    page.wait_for_load_state()
+    page = open_form(open_page, live_server, staf, "/koperasi/kesehatan/tambah/", watch_bodies=True)
     held = []
 
     def route(route):
